@@ -1,0 +1,47 @@
+# Two commands: `make run` and `make test`. Everything installs into .venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+
+.PHONY: run test lint format bench assets clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+## make run: install, migrate the SQLite database under instance/, load the demo, serve.
+run: $(VENV)/.installed
+	$(BIN)/alliance db upgrade
+	$(BIN)/alliance demo
+	PORT=$(PORT) $(BIN)/alliance serve
+
+## make test: install dev tools, lint, then the whole suite (SQLite, and PostgreSQL
+## when ALLIANCE_TEST_DATABASE_URL is set).
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## make bench: the benchmarks in bench/ (figures, not pass/fail).
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/audit_chain.py
+
+## make assets: rebuild static/ from assets/ (needs npm).
+assets:
+	bash assets/build.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,28 @@
+"""Who is doing something: passed to every write service and written to the record."""
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alliance.auth.models import User
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: "User | None"
+    #: How the action arrived: web, api or cli.
+    via: str = "web"
+    ip_address: str | None = None
+
+    @property
+    def label(self) -> str:
+        if self.user is not None:
+            return self.user.email
+        return "command line" if self.via == "cli" else "anonymous"
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.id if self.user is not None else None
+
+
+CLI = Actor(user=None, via="cli")

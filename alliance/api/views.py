@@ -1,0 +1,195 @@
+"""Endpoints of /api/v1. Authentication is by bearer token only; cookies are ignored."""
+
+from flask import Blueprint, abort, g, jsonify, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from alliance.api.openapi import document
+from alliance.audit.models import AuditEvent
+from alliance.audit.services import chain_for
+from alliance.auth.services import user_for_api_token
+from alliance.db import db
+from alliance.members.models import Alliance, Membership, Organisation
+from alliance.members.services import alliance_by_slug, membership_of, roles_of
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+PUBLIC_ENDPOINTS = {"api.openapi"}
+MAX_LIMIT = 200
+
+
+def iso(value) -> str | None:
+    """ISO 8601 in UTC with Z, as the contract says."""
+    if value is None:
+        return None
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if hasattr(value, "hour") else value.isoformat()
+
+
+@bp.before_request
+def _authenticate():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, raw = header.partition(" ")
+    user = (
+        user_for_api_token(db.session, raw.strip()) if scheme.lower() == "bearer" and raw else None
+    )
+    if user is None:
+        response = jsonify(
+            {
+                "error": {
+                    "code": "unauthorised",
+                    "message": "Send a valid API token: Authorization: Bearer …",
+                }
+            }
+        )
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Bearer realm="alliance"'
+        return response
+    g.api_user = user
+    return None
+
+
+def _alliance(slug: str) -> tuple[Alliance, Membership]:
+    """The alliance if the caller is a member; 404 otherwise (no existence leak)."""
+    alliance = alliance_by_slug(db.session, slug)
+    membership = membership_of(db.session, alliance, g.api_user) if alliance else None
+    if membership is None:
+        abort(404)
+    return alliance, membership
+
+
+def organisation_json(org: Organisation | None) -> dict | None:
+    if org is None:
+        return None
+    return {"id": org.id, "name": org.name, "kind": org.kind.value}
+
+
+@bp.route("/openapi.json")
+def openapi():
+    return jsonify(document())
+
+
+@bp.route("/me")
+def me():
+    user = g.api_user
+    memberships = db.session.scalars(
+        select(Membership)
+        .where(Membership.user_id == user.id)
+        .options(
+            selectinload(Membership.alliance),
+            selectinload(Membership.organisation),
+            selectinload(Membership.role_rows),
+        )
+        .order_by(Membership.id)
+    ).all()
+    return jsonify(
+        {
+            "email": user.email,
+            "name": user.name,
+            "memberships": [
+                {
+                    "alliance": m.alliance.slug,
+                    "organisation": organisation_json(m.organisation),
+                    "roles": sorted(roles_of(db.session, m)),
+                }
+                for m in memberships
+            ],
+        }
+    )
+
+
+@bp.route("/alliances/<slug>")
+def alliance(slug: str):
+    alliance, _ = _alliance(slug)
+    return jsonify(
+        {
+            "slug": alliance.slug,
+            "name": alliance.name,
+            "purpose": alliance.purpose,
+            "reference_prefix": alliance.reference_prefix,
+            "agreement_starts_on": iso(alliance.agreement_starts_on),
+            "agreement_ends_on": iso(alliance.agreement_ends_on),
+            "financial_year_start_month": alliance.financial_year_start_month,
+            "policy": {"abstention": alliance.abstention_policy.value, "quorum": alliance.quorum},
+            "principles": [{"code": p.code, "text": p.text} for p in alliance.principles],
+            "values": [
+                {"code": v.code, "name": v.name, "description": v.description}
+                for v in alliance.values
+            ],
+        }
+    )
+
+
+@bp.route("/alliances/<slug>/members")
+def members(slug: str):
+    alliance, _ = _alliance(slug)
+    memberships = db.session.scalars(
+        select(Membership)
+        .where(Membership.alliance_id == alliance.id)
+        .options(selectinload(Membership.user), selectinload(Membership.role_rows))
+    ).all()
+    people: dict[int | None, list] = {}
+    for m in sorted(memberships, key=lambda m: m.user.name.casefold()):
+        people.setdefault(m.organisation_id, []).append(
+            {"name": m.user.name, "email": m.user.email, "roles": sorted(roles_of(db.session, m))}
+        )
+    items = [
+        {
+            **organisation_json(org),
+            "slug": org.slug,
+            "joined_on": iso(org.joined_on),
+            "left_on": iso(org.left_on),
+            "people": people.get(org.id, []),
+        }
+        for org in alliance.organisations  # alphabetical: members appear in a neutral order
+    ]
+    return jsonify({"items": items, "next": None})
+
+
+def event_json(event: AuditEvent) -> dict:
+    return {
+        "id": event.id,
+        "seq": event.seq,
+        "occurred_at": iso(event.occurred_at),
+        "actor": event.actor_label,
+        "organisation_id": event.organisation_id,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "summary": event.summary,
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
+
+
+@bp.route("/alliances/<slug>/record")
+def record(slug: str):
+    alliance, _ = _alliance(slug)
+    chain = chain_for(db.session, alliance.id)
+    after = request.args.get("after", default=0, type=int)
+    limit = request.args.get("limit", default=50, type=int)
+    if after < 0 or not 1 <= limit <= MAX_LIMIT:
+        abort(400, f"after must be 0 or more and limit between 1 and {MAX_LIMIT}.")
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.chain_id == chain.id, AuditEvent.seq > after)
+        .order_by(AuditEvent.seq)
+        .limit(limit + 1)
+    ).all()
+    more = len(events) > limit
+    events = events[:limit]
+    next_url = (
+        url_for("api.record", slug=slug, after=events[-1].seq, limit=limit, _external=True)
+        if more
+        else None
+    )
+    return jsonify({"items": [event_json(e) for e in events], "next": next_url})
+
+
+@bp.route("/alliances/<slug>/record/head")
+def record_head(slug: str):
+    alliance, _ = _alliance(slug)
+    chain = chain_for(db.session, alliance.id)
+    return jsonify(
+        {"seq": chain.head_seq, "hash": chain.head_hash, "event_id": chain.head_event_id}
+    )

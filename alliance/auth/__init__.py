@@ -1,0 +1,1 @@
+"""Signing in: people, passwords, sessions, throttling and API tokens."""

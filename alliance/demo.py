@@ -1,0 +1,170 @@
+"""The demo alliance: a fictitious Riverside Complex Needs Alliance with people in every role."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from alliance.actors import CLI
+from alliance.auth.services import create_user
+from alliance.members import services as members
+from alliance.members.models import (
+    Alliance,
+    AppointmentKind,
+    InterestKind,
+    OrganisationKind,
+    Role,
+)
+
+SLUG = "riverside"
+DOMAIN = "riverside.example"
+
+ORGANISATIONS = [
+    ("riverside-council", "Riverside City Council", OrganisationKind.COMMISSIONER),
+    ("riverside-icb", "NHS Riverside Integrated Care Board", OrganisationKind.COMMISSIONER),
+    (
+        "vale-mh-trust",
+        "Riverside and Vale Mental Health NHS Foundation Trust",
+        OrganisationKind.PROVIDER,
+    ),
+    ("harbour-recovery", "Harbour Recovery Trust", OrganisationKind.PROVIDER),
+    ("open-door", "Open Door Riverside", OrganisationKind.PROVIDER),
+    ("riverside-homes", "Riverside Homes Housing Association", OrganisationKind.PROVIDER),
+]
+
+R = Role
+#: (e-mail local part, name, organisation slug or None, roles)
+PEOPLE = [
+    ("manager", "Sam Okafor", "riverside-council", {R.MANAGER}),
+    (
+        "council.commissioner",
+        "Priya Shah",
+        "riverside-council",
+        {R.COMMISSIONER, R.BOARD_REPRESENTATIVE},
+    ),
+    ("council.alternate", "Gareth Lloyd", "riverside-council", {R.BOARD_ALTERNATE}),
+    ("icb.commissioner", "Tom Hughes", "riverside-icb", {R.COMMISSIONER}),
+    ("icb.chair", "Dr Amara Nwosu", "riverside-icb", {R.BOARD_REPRESENTATIVE}),
+    ("icb.alternate", "Helen Price", "riverside-icb", {R.BOARD_ALTERNATE}),
+    ("trust.rep", "Dr Kieran Walsh", "vale-mh-trust", {R.BOARD_REPRESENTATIVE}),
+    ("trust.alternate", "Lucy Chen", "vale-mh-trust", {R.BOARD_ALTERNATE}),
+    ("trust.finance", "Mark Bennett", "vale-mh-trust", {R.FINANCE_LEAD}),
+    ("harbour.rep", "Fatima Begum", "harbour-recovery", {R.BOARD_REPRESENTATIVE}),
+    ("harbour.finance", "Owen Davies", "harbour-recovery", {R.FINANCE_LEAD, R.BOARD_ALTERNATE}),
+    ("opendoor.rep", "Rachel Green", "open-door", {R.BOARD_REPRESENTATIVE}),
+    ("opendoor.finance", "Ifeoma Eze", "open-door", {R.FINANCE_LEAD}),
+    ("homes.rep", "David Murray", "riverside-homes", {R.BOARD_REPRESENTATIVE}),
+    ("homes.finance", "Chloe Patel", "riverside-homes", {R.FINANCE_LEAD, R.BOARD_ALTERNATE}),
+    ("observer", "Jo Marsh", None, {R.OBSERVER}),
+]
+
+VALUES = [
+    ("trust", "Trust", "We assume good intent and say when we are worried."),
+    ("honesty", "Honesty", "We share bad news early, with the numbers."),
+    ("person-centred", "Person-centred", "We start from what people using services tell us."),
+    ("collaboration", "Collaboration", "We solve problems together, not by contract letter."),
+    ("learning", "Learning", "We try things safely, say what happened and change course."),
+]
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    name: str
+    roles: str
+
+
+def demo_people() -> list[DemoPerson]:
+    people = [
+        DemoPerson(f"{local}@{DOMAIN}", name, ", ".join(sorted(r.value for r in roles)))
+        for local, name, _org, roles in PEOPLE
+    ]
+    return [
+        p if p.email != f"icb.chair@{DOMAIN}" else DemoPerson(p.email, p.name, p.roles + ", chair")
+        for p in people
+    ]
+
+
+def has_any_alliance(session: Session) -> bool:
+    return session.scalars(select(Alliance.id).limit(1)).first() is not None
+
+
+def load_demo(session: Session, password: str, *, min_length: int = 15) -> Alliance:
+    """Create the demo alliance and its people, all on the record."""
+    alliance = members.create_alliance(
+        session,
+        CLI,
+        name="Riverside Complex Needs Alliance",
+        slug=SLUG,
+        reference_prefix="RCNA",
+        purpose="Help adults in Riverside with multiple and complex needs (homelessness, "
+        "drug and alcohol use, mental ill health, offending) live the lives they want, "
+        "with services that work together around them.",
+        agreement_starts_on=date(2026, 4, 1),
+        agreement_ends_on=date(2031, 3, 31),
+    )
+    for code, name, description in VALUES:
+        members.add_value(session, CLI, alliance, code=code, name=name, description=description)
+    orgs = {
+        slug: members.add_organisation(
+            session, CLI, alliance, name=name, kind=kind, joined_on=date(2026, 4, 1), slug=slug
+        )
+        for slug, name, kind in ORGANISATIONS
+    }
+    users = {}
+    for local, name, org_slug, roles in PEOPLE:
+        user = create_user(
+            session,
+            CLI,
+            email=f"{local}@{DOMAIN}",
+            name=name,
+            password=password,
+            min_length=min_length,
+            check_password=False,
+        )
+        members.add_member(session, CLI, alliance, user, orgs.get(org_slug), set(roles))
+        users[local] = user
+    members.appoint(
+        session,
+        CLI,
+        alliance,
+        user=users["icb.chair"],
+        kind=AppointmentKind.CHAIR,
+        title="Chair of the Alliance Leadership Team",
+        rationale="Chaired the shadow alliance board for a year; trusted by providers and "
+        "commissioners alike; no provider interest.",
+        starts_on=date(2026, 4, 1),
+    )
+    members.appoint(
+        session,
+        CLI,
+        alliance,
+        user=users["manager"],
+        kind=AppointmentKind.OTHER,
+        title="Alliance Manager",
+        rationale="Ran the co-design of the alliance agreement and the open-book process.",
+        starts_on=date(2026, 4, 1),
+    )
+    for local, kind, description in [
+        (
+            "harbour.rep",
+            InterestKind.NON_FINANCIAL_PROFESSIONAL,
+            "Trustee of Riverside Street Outreach, a charity that bids for alliance sub-contracts.",
+        ),
+        (
+            "trust.rep",
+            InterestKind.INDIRECT,
+            "Spouse is a partner at Vale Property LLP, which leases premises to Riverside Homes.",
+        ),
+    ]:
+        membership = members.membership_of(session, alliance, users[local])
+        members.declare_interest(
+            session,
+            CLI,
+            membership,
+            kind=kind,
+            description=description,
+            declared_on=date(2026, 4, 1),
+        )
+    return alliance

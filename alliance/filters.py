@@ -1,0 +1,31 @@
+"""Template filters: times shown in Europe/London, plain labels."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def london(value: datetime | None, fmt: str = "%-d %B %Y at %H:%M") -> str:
+    """Show an aware UTC time as the clock on the wall in London."""
+    if value is None:
+        return ""
+    return value.astimezone(LONDON).strftime(fmt)
+
+
+def uk_date(value: date | None) -> str:
+    return "" if value is None else value.strftime("%-d %B %Y")
+
+
+def label(value) -> str:
+    """Turn an enum value like board_representative into 'Board representative'."""
+    text = getattr(value, "value", value)
+    return str(text).replace("_", " ").capitalize()
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(london)
+    app.add_template_filter(uk_date)
+    app.add_template_filter(label)

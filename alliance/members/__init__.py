@@ -1,0 +1,1 @@
+"""The register: alliances, member organisations, people, roles, interests, key roles."""

@@ -1,0 +1,8 @@
+"""Import every domain's models so the metadata (and Alembic) sees all tables."""
+
+from alliance.audit import models as audit_models
+from alliance.auth import models as auth_models
+from alliance.db import Base
+from alliance.members import models as members_models
+
+__all__ = ["Base", "audit_models", "auth_models", "members_models"]

@@ -1,0 +1,44 @@
+"""Scope a blueprint to one alliance: /alliances/<slug>/…, members only, others get 404."""
+
+from flask import Blueprint, abort, g
+from flask_login import current_user
+
+from alliance.db import db
+from alliance.members.rules import Action
+from alliance.members.services import alliance_by_slug, membership_of, require
+
+
+def alliance_blueprint(name: str, import_name: str, prefix: str = "") -> Blueprint:
+    """Make a blueprint whose every view sees g.alliance and g.membership."""
+    bp = Blueprint(name, import_name, url_prefix=f"/alliances/<slug>{prefix}")
+
+    @bp.url_value_preprocessor
+    def _pull_slug(_endpoint, values):
+        g.alliance_slug = values.pop("slug", None)
+
+    @bp.url_defaults
+    def _add_slug(_endpoint, values):
+        if "slug" not in values and g.get("alliance") is not None:
+            values["slug"] = g.alliance.slug
+
+    @bp.before_request
+    def _load_alliance():
+        if not current_user.is_authenticated:
+            from flask import current_app
+
+            return current_app.login_manager.unauthorized()
+        alliance = alliance_by_slug(db.session, g.alliance_slug)
+        membership = membership_of(db.session, alliance, current_user) if alliance else None
+        if membership is None:
+            # No difference between "does not exist" and "not yours": no existence leak.
+            abort(404)
+        g.alliance = alliance
+        g.membership = membership
+        return None
+
+    return bp
+
+
+def require_role(action: Action) -> None:
+    """Refuse the request (403) unless the signed-in member's roles allow the action."""
+    require(g.membership, action)

@@ -1,0 +1,231 @@
+"""Request plumbing shared by every blueprint: sign-in state, headers, errors, commits."""
+
+from datetime import timedelta
+
+from flask import Flask, g, jsonify, render_template, request, session
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from alliance.actors import Actor
+from alliance.auth.models import UserSession
+from alliance.auth.services import load_session_user, sha256
+from alliance.db import WRITE_METHODS, db, utcnow
+from alliance.errors import DomainError
+from alliance.security_log import security_event
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.sign_in"
+login_manager.login_message = "Sign in to see that page."
+login_manager.login_message_category = "info"
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+
+ERROR_TITLES = {
+    400: "There is a problem with your request",
+    401: "Sign in to continue",
+    403: "You do not have permission to do that",
+    404: "Page not found",
+    405: "That cannot be done here",
+    409: "That clashes with what has already happened",
+    413: "The file is too large",
+    422: "There is a problem with what you sent",
+    429: "Too many requests",
+    500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
+}
+
+SESSION_TOUCH_SECONDS = 60
+DEVICE_COOKIE_DAYS = 180
+
+
+def current_actor() -> Actor:
+    """The person making this request, as services and the record see them."""
+    api_user = g.get("api_user")
+    if api_user is not None:
+        return Actor(user=api_user, via="api", ip_address=request.remote_addr)
+    user = current_user if current_user.is_authenticated else None
+    return Actor(user=user, via="web", ip_address=request.remote_addr)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def device_cookie_name(app: Flask) -> str:
+    return "__Host-device" if app.config["SESSION_COOKIE_SECURE"] else "device"
+
+
+def _device_serializer(app: Flask) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="device")
+
+
+def device_user_ids(app: Flask) -> frozenset[int]:
+    """People this browser signed in as before, from its signed device cookie."""
+    raw = request.cookies.get(device_cookie_name(app))
+    if not raw:
+        return frozenset()
+    try:
+        ids = _device_serializer(app).loads(raw, max_age=DEVICE_COOKIE_DAYS * 86400)
+    except BadSignature:
+        return frozenset()
+    return frozenset(i for i in ids if isinstance(i, int))
+
+
+def set_device_cookie(app: Flask, response, user_id: int) -> None:
+    ids = [user_id, *[i for i in device_user_ids(app) if i != user_id]][:5]
+    response.set_cookie(
+        device_cookie_name(app),
+        _device_serializer(app).dumps(ids),
+        max_age=DEVICE_COOKIE_DAYS * 86400,
+        secure=app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+        path="/",
+    )
+
+
+def _touch_session(app: Flask, raw: str) -> None:
+    """Keep the idle timer running, at most once a minute, without slowing reads."""
+    stale = utcnow() - timedelta(seconds=SESSION_TOUCH_SECONDS)
+    query = (
+        update(UserSession)
+        .where(UserSession.token_hash == sha256(raw), UserSession.last_seen_at < stale)
+        .values(last_seen_at=utcnow())
+    )
+    if request.method in WRITE_METHODS:
+        db.session.execute(query)  # committed with the request
+        return
+    touch = db.new_session(write=True)
+    try:
+        touch.execute(query)
+        touch.commit()
+    except OperationalError:
+        touch.rollback()  # busy: the next request will try again
+    finally:
+        touch.close()
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        if wants_json():
+            return None  # the API authenticates by bearer token only
+        raw = session.get("sid")
+        user = load_session_user(
+            db.session,
+            user_id,
+            raw,
+            idle=timedelta(minutes=app.config["SESSION_IDLE_MINUTES"]),
+            absolute=timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"]),
+        )
+        if user is None:
+            session.clear()
+            return None
+        _touch_session(app, raw)
+        return user
+
+    @app.after_request
+    def commit_and_harden(response):
+        if db.has_session():
+            if response.status_code < 400:
+                db.session.commit()
+            else:
+                db.session.rollback()
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        security_event("malicious_csrf", reason=error.description)
+        return _error_response(
+            400,
+            "Your form expired or did not come from this service. Go back, reload the "
+            "page and try again.",
+            code="csrf_failed",
+        )
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        if error.status == 403:
+            security_event("authz_fail", user=current_actor().label, reason=error.message)
+        return _error_response(error.status, error.message, code=error.code)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code == 403:
+            security_event("authz_fail", user=current_actor().label)
+        message = error.description if error.code in (400, 405, 413, 429) else None
+        if error.code == 413:
+            limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+            message = f"The file must be smaller than {limit} MB."
+        response = _error_response(error.code or 500, message, code=_code_for(error.code))
+        if error.code == 405 and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("unhandled error")
+        if isinstance(error, OperationalError):
+            return _error_response(
+                503,
+                "The service is busy or its database is unavailable. Try again in a minute.",
+                code="unavailable",
+            )
+        return _error_response(500, None, code="server_error")
+
+
+def _code_for(status: int | None) -> str:
+    return {
+        400: "bad_request",
+        401: "unauthorised",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        422: "invalid",
+        429: "too_many_requests",
+        503: "unavailable",
+    }.get(status or 500, "server_error")
+
+
+def _error_response(status: int, message: str | None, *, code: str):
+    if db.has_session():
+        db.session.rollback()
+    title = ERROR_TITLES.get(status, ERROR_TITLES[500])
+    if wants_json():
+        return jsonify({"error": {"code": code, "message": message or title}}), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
