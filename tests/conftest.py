@@ -66,7 +66,9 @@ class PostgresServer:
         self.tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
 
     def _admin(self, sql: str) -> None:
-        engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool)
+        engine = create_engine(
+            self.admin_url, isolation_level="AUTOCOMMIT", poolclass=pool.NullPool
+        )
         with engine.connect() as conn:
             conn.execute(text(sql))
         engine.dispose()
@@ -99,7 +101,9 @@ def _postgres_or_skip() -> PostgresServer:
     except Exception as exc:
         if os.environ.get("CI"):
             raise  # in CI a missing server is a failure, not a skip
-        pytest.skip(f"PostgreSQL tests skipped: {PG_ENV} is set but the server did not answer ({exc})")
+        pytest.skip(
+            f"PostgreSQL tests skipped: {PG_ENV} is set but the server did not answer ({exc})"
+        )
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -119,7 +123,9 @@ def db_url(server) -> str:
 
 @pytest.fixture
 def app(db_url, tmp_path):
-    application = create_app({**TEST_SETTINGS, "DATABASE_URL": db_url, "INSTANCE_PATH": str(tmp_path)})
+    application = create_app(
+        {**TEST_SETTINGS, "DATABASE_URL": db_url, "INSTANCE_PATH": str(tmp_path)}
+    )
     yield application
     application.extensions["alliance.db"]["engine"].dispose()
 

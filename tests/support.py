@@ -82,31 +82,67 @@ PEOPLE = {
 def build_world(app) -> World:
     with app.app_context():
         session = db.session
-        riverside = members.create_alliance(session, CLI, name="Riverside Alliance", slug="riverside",
-                                            reference_prefix="RA")
-        elsewhere = members.create_alliance(session, CLI, name="Elsewhere Alliance", slug="elsewhere")
+        riverside = members.create_alliance(
+            session, CLI, name="Riverside Alliance", slug="riverside", reference_prefix="RA"
+        )
+        elsewhere = members.create_alliance(
+            session, CLI, name="Elsewhere Alliance", slug="elsewhere"
+        )
         orgs = {
-            "council": members.add_organisation(session, CLI, riverside, name="Riverside Council",
-                                                kind=OrganisationKind.COMMISSIONER,
-                                                joined_on=date(2026, 4, 1)),
-            "trust": members.add_organisation(session, CLI, riverside, name="Vale Trust",
-                                              kind=OrganisationKind.PROVIDER, joined_on=date(2026, 4, 1)),
-            "charity": members.add_organisation(session, CLI, riverside, name="Harbour Charity",
-                                                kind=OrganisationKind.PROVIDER,
-                                                joined_on=date(2026, 4, 1)),
-            "other_org": members.add_organisation(session, CLI, elsewhere, name="Elsewhere Council",
-                                                  kind=OrganisationKind.COMMISSIONER,
-                                                  joined_on=date(2026, 4, 1)),
+            "council": members.add_organisation(
+                session,
+                CLI,
+                riverside,
+                name="Riverside Council",
+                kind=OrganisationKind.COMMISSIONER,
+                joined_on=date(2026, 4, 1),
+            ),
+            "trust": members.add_organisation(
+                session,
+                CLI,
+                riverside,
+                name="Vale Trust",
+                kind=OrganisationKind.PROVIDER,
+                joined_on=date(2026, 4, 1),
+            ),
+            "charity": members.add_organisation(
+                session,
+                CLI,
+                riverside,
+                name="Harbour Charity",
+                kind=OrganisationKind.PROVIDER,
+                joined_on=date(2026, 4, 1),
+            ),
+            "other_org": members.add_organisation(
+                session,
+                CLI,
+                elsewhere,
+                name="Elsewhere Council",
+                kind=OrganisationKind.COMMISSIONER,
+                joined_on=date(2026, 4, 1),
+            ),
         }
         world = World(riverside.id, elsewhere.id, {k: v.id for k, v in orgs.items()})
         for key, (org_key, roles) in PEOPLE.items():
             email = f"{key}@riverside.example"
-            user = create_user(session, CLI, email=email, name=key.replace("_", " ").title(),
-                               password=PASSWORD, min_length=15)
+            user = create_user(
+                session,
+                CLI,
+                email=email,
+                name=key.replace("_", " ").title(),
+                password=PASSWORD,
+                min_length=15,
+            )
             members.add_member(session, CLI, riverside, user, orgs.get(org_key), roles)
             world.emails[key] = email
-        other = create_user(session, CLI, email="manager@elsewhere.example", name="Other Manager",
-                            password=PASSWORD, min_length=15)
+        other = create_user(
+            session,
+            CLI,
+            email="manager@elsewhere.example",
+            name="Other Manager",
+            password=PASSWORD,
+            min_length=15,
+        )
         members.add_member(session, CLI, elsewhere, other, orgs["other_org"], {Role.MANAGER})
         world.emails["other_manager"] = other.email
         session.commit()
