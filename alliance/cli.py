@@ -58,10 +58,13 @@ def _in_session(func):
         app = _app()
         from alliance.db import db
 
-        with app.app_context():
-            result = func(db.session, *args, **kwargs)
-            db.session.commit()
-            return result
+        try:
+            with app.app_context():
+                result = func(db.session, *args, **kwargs)
+                db.session.commit()
+                return result
+        finally:
+            app.extensions["alliance.db"]["engine"].dispose()
 
     return wrapper
 
@@ -337,8 +340,9 @@ def audit_verify() -> None:
     from alliance.db import db
 
     app = _app()
-    with app.app_context():
-        reports = verify_all(db.new_session(write=False))
+    with app.app_context(), db.new_session(write=False) as session:
+        reports = verify_all(session)
+    app.extensions["alliance.db"]["engine"].dispose()
     broken = [r for r in reports if r.broken]
     for report in reports:
         state = "BROKEN" if report.broken else "ok"

@@ -113,29 +113,37 @@ def _chained(session: Session, chain: AuditChain) -> Iterator[ChainedEvent]:
         .order_by(AuditEvent.seq, AuditEvent.id)
         .execution_options(yield_per=1000)
     )
-    for event in session.scalars(query):
-        yield ChainedEvent(
-            event.id, event.seq, event.prev_hash, event.hash, event.hashed_fields(chain.key)
-        )
-        session.expunge(event)
+    result = session.scalars(query)
+    try:
+        for event in result:
+            yield ChainedEvent(
+                event.id, event.seq, event.prev_hash, event.hash, event.hashed_fields(chain.key)
+            )
+            session.expunge(event)
+    finally:
+        result.close()  # a server-side cursor on PostgreSQL, even when we stop early
 
 
 def verify_chain(session: Session, chain: AuditChain) -> ChainReport:
     """Recompute one chain from its first event and compare it with its head."""
     count = 0
+    events = _chained(session, chain)
 
     def counted():
         nonlocal count
-        for item in _chained(session, chain):
+        for item in events:
             count += 1
             yield item
 
-    broken = _first_broken_link(
-        counted(),
-        head_seq=chain.head_seq,
-        head_hash=chain.head_hash,
-        head_event_id=chain.head_event_id,
-    )
+    try:
+        broken = _first_broken_link(
+            counted(),
+            head_seq=chain.head_seq,
+            head_hash=chain.head_hash,
+            head_event_id=chain.head_event_id,
+        )
+    finally:
+        events.close()
     return ChainReport(chain.key, count, chain.head_hash, broken)
 
 
