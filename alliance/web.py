@@ -1,8 +1,9 @@
 """Request plumbing shared by every blueprint: sign-in state, headers, errors, commits."""
 
+import math
 from datetime import timedelta
 
-from flask import Flask, g, jsonify, render_template, request, session
+from flask import Flask, g, jsonify, make_response, render_template, request, session
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -188,9 +189,11 @@ def init_app(app: Flask) -> None:
             security_event("authz_fail", user=current_actor().label)
         message = error.description if error.code in (400, 405, 413, 429) else None
         if error.code == 413:
-            limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-            message = f"The file must be smaller than {limit} MB."
-        response = _error_response(error.code or 500, message, code=_code_for(error.code))
+            limit = _readable_size(app.config["MAX_CONTENT_LENGTH"])
+            message = f"The file must be smaller than {limit}."
+        response = make_response(
+            _error_response(error.code or 500, message, code=_code_for(error.code))
+        )
         if error.code == 405 and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
@@ -205,6 +208,14 @@ def init_app(app: Flask) -> None:
                 code="unavailable",
             )
         return _error_response(500, None, code="server_error")
+
+
+def _readable_size(size: int) -> str:
+    """Say a size limit in MB or KB, rounded down so the stated limit is never too high."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{math.floor(size * 10 / scale) / 10:g} {unit}"
+    return f"{size} bytes"
 
 
 def _code_for(status: int | None) -> str:
