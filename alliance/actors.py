@@ -13,6 +13,8 @@ class Actor:
     #: How the action arrived: web, api or cli.
     via: str = "web"
     ip_address: str | None = None
+    #: The member organisation the person acts for in the alliance at hand, if any.
+    organisation_id: int | None = None
 
     @property
     def label(self) -> str:

@@ -66,12 +66,25 @@ DEVICE_COOKIE_DAYS = 180
 
 
 def current_actor() -> Actor:
-    """The person making this request, as services and the record see them."""
+    """The person making this request, as services and the record see them.
+
+    Their organisation comes from their membership of the alliance in the URL, never
+    from a form field.
+    """
+    membership = g.get("membership")
+    organisation_id = membership.organisation_id if membership is not None else None
     api_user = g.get("api_user")
     if api_user is not None:
-        return Actor(user=api_user, via="api", ip_address=request.remote_addr)
+        return Actor(
+            user=api_user,
+            via="api",
+            ip_address=request.remote_addr,
+            organisation_id=organisation_id,
+        )
     user = current_user if current_user.is_authenticated else None
-    return Actor(user=user, via="web", ip_address=request.remote_addr)
+    return Actor(
+        user=user, via="web", ip_address=request.remote_addr, organisation_id=organisation_id
+    )
 
 
 def wants_json() -> bool:

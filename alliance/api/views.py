@@ -10,7 +10,7 @@ from alliance.audit.services import chain_for
 from alliance.auth.services import user_for_api_token
 from alliance.db import db
 from alliance.members.models import Alliance, Membership, Organisation
-from alliance.members.services import alliance_by_slug, membership_of, roles_of
+from alliance.members.services import alliance_by_slug, alphabetical, membership_of, roles_of
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC_ENDPOINTS = {"api.openapi"}
@@ -55,6 +55,7 @@ def _alliance(slug: str) -> tuple[Alliance, Membership]:
     membership = membership_of(db.session, alliance, g.api_user) if alliance else None
     if membership is None:
         abort(404)
+    g.membership = membership  # the caller's organisation for anything they record
     return alliance, membership
 
 
@@ -141,7 +142,8 @@ def members(slug: str):
             "left_on": iso(org.left_on),
             "people": people.get(org.id, []),
         }
-        for org in alliance.organisations  # alphabetical: members appear in a neutral order
+        # Alphabetical: members appear in a neutral order.
+        for org in alphabetical(alliance.organisations)
     ]
     return jsonify({"items": items, "next": None})
 
@@ -162,14 +164,25 @@ def event_json(event: AuditEvent) -> dict:
     }
 
 
+def _int_arg(name: str, default: int) -> int | None:
+    """A whole-number query parameter; None when it is there but not a whole number."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        return None
+
+
 @bp.route("/alliances/<slug>/record")
 def record(slug: str):
     alliance, _ = _alliance(slug)
     chain = chain_for(db.session, alliance.id)
-    after = request.args.get("after", default=0, type=int)
-    limit = request.args.get("limit", default=50, type=int)
-    if after < 0 or not 1 <= limit <= MAX_LIMIT:
-        abort(400, f"after must be 0 or more and limit between 1 and {MAX_LIMIT}.")
+    after = _int_arg("after", 0)
+    limit = _int_arg("limit", 50)
+    if after is None or limit is None or after < 0 or not 1 <= limit <= MAX_LIMIT:
+        abort(400, f"after must be a whole number, 0 or more, and limit between 1 and {MAX_LIMIT}.")
     events = db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.chain_id == chain.id, AuditEvent.seq > after)

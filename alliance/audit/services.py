@@ -66,7 +66,10 @@ def record_event(
     object_id: object = None,
     summary: dict | None = None,
 ) -> AuditEvent:
-    """Append one event to the alliance's chain (or the installation's), in this transaction."""
+    """Append one event to the alliance's chain (or the installation's), in this transaction.
+
+    The event's organisation is the one the actor acts for, unless one is given.
+    """
     chain = _locked_chain(session, alliance_id)
     event = AuditEvent(
         chain_id=chain.id,
@@ -74,7 +77,7 @@ def record_event(
         occurred_at=utcnow(),
         actor_user_id=actor.user_id,
         actor_label=actor.label,
-        organisation_id=organisation_id,
+        organisation_id=organisation_id if organisation_id is not None else actor.organisation_id,
         action=action,
         object_type=object_type,
         object_id=None if object_id is None else str(object_id),

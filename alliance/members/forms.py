@@ -15,6 +15,7 @@ from wtforms import (
     EmailField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -65,7 +66,7 @@ class OrganisationForm(FlaskForm):
     kind = RadioField(
         "Kind of member",
         widget=GovRadioInput(),
-        choices=[(k.value, v) for k, v in KIND_LABELS.items()],
+        choices=[SelectChoice(k.value, v) for k, v in KIND_LABELS.items()],
         validators=[DataRequired("Choose the kind of member")],
     )
     joined_on = DateField(
@@ -91,7 +92,7 @@ def _role_field(label="Roles"):
     return SelectMultipleField(
         label,
         widget=GovCheckboxesInput(),
-        choices=[(r.value, ROLE_LABELS[r]) for r in Role],
+        choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role],
         validators=[DataRequired("Choose at least one role")],
     )
 
@@ -125,7 +126,7 @@ class InterestForm(FlaskForm):
     kind = RadioField(
         "Kind of interest",
         widget=GovRadioInput(),
-        choices=[(k.value, v) for k, v in INTEREST_LABELS.items()],
+        choices=[SelectChoice(k.value, v) for k, v in INTEREST_LABELS.items()],
         validators=[DataRequired("Choose the kind of interest")],
     )
     description = TextAreaField(
@@ -157,8 +158,8 @@ class AppointmentForm(FlaskForm):
         "Kind of role",
         widget=GovRadioInput(),
         choices=[
-            (AppointmentKind.CHAIR.value, "Chair of the alliance board"),
-            (AppointmentKind.OTHER.value, "Another key role"),
+            SelectChoice(AppointmentKind.CHAIR.value, "Chair of the alliance board"),
+            SelectChoice(AppointmentKind.OTHER.value, "Another key role"),
         ],
         validators=[DataRequired("Choose the kind of role")],
     )
@@ -205,8 +206,10 @@ class SettingsForm(FlaskForm):
         "When a seat abstains",
         widget=GovRadioInput(),
         choices=[
-            (AbstentionPolicy.STAND_ASIDE.value, "It stands aside: unanimity is among the others"),
-            (
+            SelectChoice(
+                AbstentionPolicy.STAND_ASIDE.value, "It stands aside: unanimity is among the others"
+            ),
+            SelectChoice(
                 AbstentionPolicy.BREAKS_UNANIMITY.value,
                 "It breaks unanimity: the decision does not carry",
             ),

@@ -272,6 +272,11 @@ def organisation_leaves(session: Session, actor: Actor, org: Organisation, left_
     )
 
 
+def alphabetical(organisations) -> list[Organisation]:
+    """Organisations in alphabetical order, whatever the case of their names or the collation."""
+    return sorted(organisations, key=lambda org: (org.name.casefold(), org.name))
+
+
 def find_organisation(session: Session, alliance: Alliance, text: str) -> Organisation:
     """Find an organisation by slug, id or exact name."""
     text = text.strip()
@@ -349,7 +354,6 @@ def add_member(
         actor,
         "member_add",
         alliance_id=alliance.id,
-        organisation_id=membership.organisation_id,
         object_type="membership",
         object_id=membership.id,
         summary={
@@ -376,7 +380,6 @@ def set_roles(session: Session, actor: Actor, membership: Membership, roles: set
         actor,
         "sensitive_update_roles",
         alliance_id=membership.alliance_id,
-        organisation_id=membership.organisation_id,
         object_type="membership",
         object_id=membership.id,
         summary={
@@ -438,7 +441,6 @@ def declare_interest(
         actor,
         "interest_declare",
         alliance_id=membership.alliance_id,
-        organisation_id=membership.organisation_id,
         object_type="interest",
         object_id=interest.id,
         summary={
@@ -469,7 +471,6 @@ def update_interest(
         actor,
         "interest_update",
         alliance_id=interest.alliance_id,
-        organisation_id=interest.organisation_id,
         object_type="interest",
         object_id=interest.id,
         summary={

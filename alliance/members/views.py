@@ -79,11 +79,9 @@ def _can():
 
 
 def _organisations():
-    return db.session.scalars(
-        select(Organisation)
-        .where(Organisation.alliance_id == g.alliance.id)
-        .order_by(Organisation.name)
-    ).all()
+    return services.alphabetical(
+        db.session.scalars(select(Organisation).where(Organisation.alliance_id == g.alliance.id))
+    )
 
 
 def _memberships():
