@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from click.testing import CliRunner
+from jinja2 import BytecodeCache
 from sqlalchemy import create_engine, pool, text
 from sqlalchemy.engine import make_url
 
@@ -30,6 +31,19 @@ TEST_SETTINGS = {
     "ARGON2_MEMORY_KIB": 1024,
     "ARGON2_PARALLELISM": 1,
 }
+
+
+class SharedTemplateCache(BytecodeCache):
+    """Compiled templates shared by every app the tests build (each new app would recompile)."""
+
+    compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 class SqliteServer:

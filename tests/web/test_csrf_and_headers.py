@@ -4,7 +4,6 @@ import re
 
 import pytest
 from flask import url_for
-from jinja2 import BytecodeCache
 from sqlalchemy import func, select
 
 from alliance.actors import CLI
@@ -18,24 +17,6 @@ NEW_ORG = "/alliances/riverside/members/organisations/new"
 NEW_ORG_FORM = {"name": "Northgate Housing", "kind": "provider", "joined_on": ["1", "5", "2026"]}
 #: Values for URL parts; any other part gets 1 (an id that may or may not exist).
 URL_VALUES = {"slug": "riverside", "token": "not-a-real-invitation", "filename": "app.css"}
-
-
-class SharedTemplateCache(BytecodeCache):
-    """Compiled templates shared by every app these tests build (a fresh app recompiles)."""
-
-    compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket):
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket):
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-@pytest.fixture(autouse=True)
-def _reuse_compiled_templates(app):
-    app.jinja_env.bytecode_cache = SharedTemplateCache()
 
 
 @pytest.fixture

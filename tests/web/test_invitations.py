@@ -5,8 +5,6 @@ import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import pytest
-from jinja2 import BytecodeCache
 from sqlalchemy import func, select, update
 
 from alliance.auth.services import user_by_email
@@ -18,24 +16,6 @@ INVITATIONS = "/alliances/riverside/members/invitations"
 NEW_EMAIL = "nia.newcomer@harbour.example"
 NEW_PASSWORD = "kettle lighthouse marmalade"
 LINK_RE = re.compile(r'id="invitation-link">\s*([^<\s]+)\s*<')
-
-
-class SharedTemplateCache(BytecodeCache):
-    """Compiled templates shared by every app these tests build (a fresh app recompiles)."""
-
-    compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket):
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket):
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-@pytest.fixture(autouse=True)
-def _reuse_compiled_templates(app):
-    app.jinja_env.bytecode_cache = SharedTemplateCache()
 
 
 def invite(browser, world, *, roles, organisation=None, email=NEW_EMAIL):

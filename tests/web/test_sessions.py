@@ -2,8 +2,6 @@
 
 from datetime import timedelta
 
-import pytest
-from jinja2 import BytecodeCache
 from sqlalchemy import select, update
 
 from alliance.actors import CLI
@@ -14,24 +12,6 @@ from alliance.members.models import Membership
 from tests.support import PASSWORD
 
 NEW_PASSWORD = "quiet harbour lanterns at dusk"
-
-
-class SharedTemplateCache(BytecodeCache):
-    """Compiled templates shared by every app these tests build (a fresh app recompiles)."""
-
-    compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket):
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket):
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-@pytest.fixture(autouse=True)
-def _reuse_compiled_templates(app):
-    app.jinja_env.bytecode_cache = SharedTemplateCache()
 
 
 def signed_in(new_browser, email):

@@ -2,9 +2,7 @@
 
 from datetime import timedelta
 
-import pytest
 from itsdangerous import URLSafeTimedSerializer
-from jinja2 import BytecodeCache
 from sqlalchemy import select, update
 
 from alliance.actors import CLI
@@ -17,24 +15,6 @@ from tests.support import CSRF_RE, PASSWORD
 
 WRONG = "not the right passphrase at all"
 FAILURE_MESSAGE = "Enter a correct e-mail address and password"
-
-
-class SharedTemplateCache(BytecodeCache):
-    """Compiled templates shared by every app these tests build (a fresh app recompiles)."""
-
-    compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket):
-        if bucket.key in self.compiled:
-            bucket.bytecode_from_string(self.compiled[bucket.key])
-
-    def dump_bytecode(self, bucket):
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-@pytest.fixture(autouse=True)
-def _reuse_compiled_templates(app):
-    app.jinja_env.bytecode_cache = SharedTemplateCache()
 
 
 def session_cookie(app, browser) -> str | None:
