@@ -292,6 +292,32 @@ def create_user(session, email, name, password_stdin) -> None:
         click.echo(password)
 
 
+@main.command("deactivate-user")
+@click.option("--email", required=True, help="The person to deactivate.")
+@_in_session
+def deactivate_user(session, email) -> None:
+    """Stop a person signing in and end every session and token use at once."""
+    _set_active(session, email, False)
+
+
+@main.command("activate-user")
+@click.option("--email", required=True, help="The person to reactivate.")
+@_in_session
+def activate_user(session, email) -> None:
+    """Let a deactivated person sign in again."""
+    _set_active(session, email, True)
+
+
+def _set_active(session, email: str, active: bool) -> None:
+    from alliance.auth.services import set_active, user_by_email
+
+    user = user_by_email(session, email)
+    if user is None:
+        raise Refused(f"No person with the e-mail {email}")
+    set_active(session, CLI, user, active)
+    click.echo(f"{user.email} is now {'active' if active else 'deactivated'}")
+
+
 @main.group()
 def token() -> None:
     """Create and revoke personal access tokens for the API."""

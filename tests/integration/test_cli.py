@@ -157,3 +157,20 @@ def test_db_current_names_the_revision(cli):
     result = cli("db", "current")
     assert result.exit_code == 0
     assert result.output.strip() == "0001"
+
+
+def test_deactivating_a_person_ends_their_sessions_and_tokens(cli, app, world):
+    token = (
+        cli("token", "create", "--email", world.emails["finance_lead"])
+        .output.strip()
+        .splitlines()[-1]
+    )
+    browser = Browser(app.test_client())
+    browser.sign_in(world.emails["finance_lead"])
+    assert browser.get("/alliances/riverside/").status_code == 200
+    assert cli("deactivate-user", "--email", world.emails["finance_lead"]).exit_code == 0
+    assert browser.get("/alliances/riverside/").status_code == 302
+    headers = {"Authorization": f"Bearer {token}"}
+    assert app.test_client().get("/api/v1/me", headers=headers).status_code == 401
+    assert cli("activate-user", "--email", world.emails["finance_lead"]).exit_code == 0
+    assert Browser(app.test_client()).sign_in(world.emails["finance_lead"]).status_code == 302
