@@ -1,0 +1,6 @@
+"""Pages of the register. Thin: read, call a service, redirect; the request commits."""
+
+from alliance.members.views import people, registers, settings
+from alliance.members.views.common import bp, home_bp
+
+__all__ = ["bp", "home_bp", "people", "registers", "settings"]
