@@ -1,0 +1,1 @@
+"""Unanimous decisions: proposals, one vote per member organisation, outcomes, deadlocks."""
