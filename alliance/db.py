@@ -89,6 +89,8 @@ def make_engine(url: str) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
         pool_timeout=5,
         connect_args={"connect_timeout": 5},
     )

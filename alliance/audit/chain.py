@@ -10,7 +10,8 @@ from decimal import Decimal
 GENESIS_HASH = "0" * 64
 
 
-def _normalise(value):
+def to_plain(value):
+    """Turn Decimals and aware datetimes into strings; refuse floats and naive datetimes."""
     if isinstance(value, float):
         raise TypeError("floats are not allowed in the record: use Decimal or integer pence")
     if isinstance(value, Decimal):
@@ -20,16 +21,16 @@ def _normalise(value):
             raise TypeError("naive datetimes are not allowed in the record")
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if isinstance(value, Mapping):
-        return {str(k): _normalise(v) for k, v in value.items()}
+        return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_normalise(v) for v in value]
+        return [to_plain(v) for v in value]
     return value
 
 
 def canonical_json(fields: Mapping) -> bytes:
     """Serialise fields so the same event always gives the same bytes."""
     return json.dumps(
-        _normalise(fields), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        to_plain(fields), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     ).encode("utf-8")
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from alliance.actors import Actor
-from alliance.audit.chain import GENESIS_HASH, BrokenLink, ChainedEvent, event_hash
+from alliance.audit.chain import GENESIS_HASH, BrokenLink, ChainedEvent, event_hash, to_plain
 from alliance.audit.chain import first_broken_link as _first_broken_link
 from alliance.audit.models import AuditChain, AuditEvent
 from alliance.db import utcnow
@@ -81,7 +81,7 @@ def record_event(
         action=action,
         object_type=object_type,
         object_id=None if object_id is None else str(object_id),
-        summary=_clip(summary or {}),
+        summary=to_plain(_clip(summary or {})),
         ip_address=actor.ip_address,
         prev_hash=chain.head_hash,
     )

@@ -13,6 +13,7 @@ class Action(enum.StrEnum):
     MANAGE_APPOINTMENTS = "manage_appointments"
     DECLARE_INTEREST = "declare_interest"
     MANAGE_INTERESTS = "manage_interests"
+    PROPOSE_DECISION = "propose_decision"
 
 
 #: Every member reads everything (open book); writes by role.
@@ -23,6 +24,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_APPOINTMENTS: frozenset({Role.MANAGER}),
     Action.DECLARE_INTEREST: frozenset(Role) - {Role.OBSERVER},
     Action.MANAGE_INTERESTS: frozenset({Role.MANAGER}),
+    Action.PROPOSE_DECISION: frozenset({Role.MANAGER, Role.COMMISSIONER}),
 }
 
 
