@@ -54,13 +54,18 @@ def create_app(config: dict | None = None) -> Flask:
     from alliance.api.views import bp as api_bp
     from alliance.audit.views import bp as audit_bp
     from alliance.auth.views import bp as auth_bp
+    from alliance.decisions.views import bp as decisions_bp
+    from alliance.decisions.views import needs as decision_needs
     from alliance.members.views import bp as members_bp
     from alliance.members.views import home_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(members_bp)
+    app.register_blueprint(decisions_bp)
     app.register_blueprint(audit_bp)
+    # What each domain asks of a person on their dashboard ("what needs me").
+    app.extensions["alliance.needs"] = [decision_needs]
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens only: a browser never sends them by itself
     return app

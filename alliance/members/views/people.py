@@ -65,6 +65,8 @@ def dashboard():
                     "href": url_for("members.appointments"),
                 }
             )
+    for provider in current_app.extensions.get("alliance.needs", []):
+        needs.extend(provider(db.session, g.alliance, g.membership))
     chain = chain_for(db.session, g.alliance.id)
     return render_template(
         "members/dashboard.html",
