@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     web.init_app(app)
     filters.init_app(app)
 
+    from alliance.api import decisions as _api_decisions  # noqa: F401 (registers its routes)
     from alliance.api.views import bp as api_bp
     from alliance.audit.views import bp as audit_bp
     from alliance.auth.views import bp as auth_bp

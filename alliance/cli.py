@@ -353,6 +353,19 @@ def token_revoke(session, token_or_id) -> None:
     click.echo(f"Revoked token {api_token.id} ({api_token.name})")
 
 
+@main.command()
+@_in_session
+def tick(session) -> None:
+    """Close every decision past its closing time (run it from cron every few minutes)."""
+    from alliance.decisions.services import close_due
+
+    closed = close_due(session)
+    click.echo(
+        f"Closed {len(closed)} decision{'s' if len(closed) != 1 else ''}"
+        + (f": {', '.join(closed)}" if closed else "")
+    )
+
+
 @main.group()
 def audit() -> None:
     """Check the tamper-evident record."""

@@ -66,7 +66,7 @@ def enum_column(enum_cls, name: str) -> Enum:
 def make_engine(url: str) -> Engine:
     """Create an engine with the transaction behaviour the app relies on."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 5})
+        engine = create_engine(url, connect_args={"timeout": 10})
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection, _record):
@@ -76,7 +76,7 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")
-            cur.execute("PRAGMA busy_timeout=5000")
+            cur.execute("PRAGMA busy_timeout=10000")
             cur.close()
 
         @event.listens_for(engine, "begin")

@@ -49,12 +49,13 @@ def _authenticate():
     return None
 
 
-def _alliance(slug: str) -> tuple[Alliance, Membership]:
+def alliance_for(slug: str) -> tuple[Alliance, Membership]:
     """The alliance if the caller is a member; 404 otherwise (no existence leak)."""
     alliance = alliance_by_slug(db.session, slug)
     membership = membership_of(db.session, alliance, g.api_user) if alliance else None
     if membership is None:
         abort(404)
+    g.alliance = alliance
     g.membership = membership  # the caller's organisation for anything they record
     return alliance, membership
 
@@ -101,7 +102,7 @@ def me():
 
 @bp.route("/alliances/<slug>")
 def alliance(slug: str):
-    alliance, _ = _alliance(slug)
+    alliance, _ = alliance_for(slug)
     return jsonify(
         {
             "slug": alliance.slug,
@@ -123,7 +124,7 @@ def alliance(slug: str):
 
 @bp.route("/alliances/<slug>/members")
 def members(slug: str):
-    alliance, _ = _alliance(slug)
+    alliance, _ = alliance_for(slug)
     memberships = db.session.scalars(
         select(Membership)
         .where(Membership.alliance_id == alliance.id)
@@ -177,7 +178,7 @@ def _int_arg(name: str, default: int) -> int | None:
 
 @bp.route("/alliances/<slug>/record")
 def record(slug: str):
-    alliance, _ = _alliance(slug)
+    alliance, _ = alliance_for(slug)
     chain = chain_for(db.session, alliance.id)
     after = _int_arg("after", 0)
     limit = _int_arg("limit", 50)
@@ -201,7 +202,7 @@ def record(slug: str):
 
 @bp.route("/alliances/<slug>/record/head")
 def record_head(slug: str):
-    alliance, _ = _alliance(slug)
+    alliance, _ = alliance_for(slug)
     chain = chain_for(db.session, alliance.id)
     return jsonify(
         {"seq": chain.head_seq, "hash": chain.head_hash, "event_id": chain.head_event_id}

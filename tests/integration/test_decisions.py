@@ -505,3 +505,16 @@ def test_a_vote_storm_with_a_racing_close_counts_every_committed_vote_once(app):
         assert decision.outcome.result is rule_outcome(
             services.rule_seats(decision), services.policy_of(decision)
         )
+
+
+def test_alliance_tick_closes_due_decisions(app, board, cli):
+    with app.app_context():
+        decision_id = board.opened(closes_in=timedelta(seconds=1))
+        reference = board.decision(decision_id).reference
+    import time as clock
+
+    clock.sleep(1.1)
+    result = cli("tick")
+    assert result.exit_code == 0
+    assert result.output.strip() == f"Closed 1 decision: {reference}"
+    assert cli("tick").output.strip() == "Closed 0 decisions"

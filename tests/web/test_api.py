@@ -1,22 +1,23 @@
 """The JSON API at /api/v1: its OpenAPI document, bearer tokens, tenancy and paging."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
+from sqlalchemy import select
 
-from alliance.actors import CLI
+from alliance.actors import CLI, Actor
 from alliance.auth.services import (
     create_api_token,
     find_api_token,
     revoke_api_token,
     user_by_email,
 )
-from alliance.db import db
+from alliance.db import db, utcnow
 from alliance.members import services as members
 from alliance.members.models import Alliance, AppointmentKind, InterestKind, OrganisationKind
 
@@ -77,8 +78,10 @@ def pointer_part(text: str) -> str:
     return text.replace("~", "~0").replace("/", "~1")
 
 
-def response_validator(document: dict, path: str, method: str) -> Draft202012Validator:
-    """A validator for the documented 200 JSON body, resolving refs within the document."""
+def response_validator(
+    document: dict, path: str, method: str, status: str = "200"
+) -> Draft202012Validator:
+    """A validator for a documented JSON body, resolving refs within the document."""
     registry = Registry().with_resource(DOCUMENT_URI, DRAFT202012.create_resource(document))
     pointer = "/".join(
         [
@@ -86,7 +89,7 @@ def response_validator(document: dict, path: str, method: str) -> Draft202012Val
             pointer_part(path),
             method.lower(),
             "responses",
-            "200",
+            status,
             "content",
             pointer_part("application/json"),
             "schema",
@@ -177,7 +180,7 @@ def test_every_documented_endpoint_answers_with_its_documented_200_body(app, wor
     fill_world(app, world)
     raw = token_for(app, world.emails["manager"])
     document = served_document(app)
-    operations = sorted(documented_operations(document))
+    operations = sorted(op for op in documented_operations(document) if op not in DECISION_OPS)
     assert operations, "the document has no operations"
 
     for path, method in operations:
@@ -248,12 +251,13 @@ def test_a_session_cookie_alone_does_not_authenticate_the_api(app, world, browse
 
 def test_another_alliances_slug_answers_404_exactly_like_a_slug_that_does_not_exist(app, world):
     raw = token_for(app, world.emails["manager"])
-    slug_paths = [p for p in served_document(app)["paths"] if "{slug}" in p]
-    assert slug_paths
+    operations = [op for op in documented_operations(served_document(app)) if "{slug}" in op[0]]
+    assert operations
 
-    for path in slug_paths:
-        theirs = api_get(app, API + path.replace("{slug}", "elsewhere"), raw)
-        missing = api_get(app, API + path.replace("{slug}", "no-such-alliance"), raw)
+    for path, method in operations:
+        path = path.replace("{reference}", "RA-2026-001")
+        theirs = api_send(app, method, API + path.replace("{slug}", "elsewhere"), raw, {})
+        missing = api_send(app, method, API + path.replace("{slug}", "no-such-alliance"), raw, {})
         assert_json_error(theirs, 404)
         assert theirs.get_json() == missing.get_json(), path
         assert theirs.status_code == missing.status_code
@@ -376,3 +380,127 @@ def test_the_record_head_is_the_last_events_hash_and_seq(app, world):
 
     last = pages[-1]["items"][-1]
     assert head == {"seq": last["seq"], "hash": last["hash"], "event_id": last["id"]}
+
+
+# --- decisions --------------------------------------------------------------------------
+
+DECISION_OPS = {
+    ("/alliances/{slug}/decisions/{reference}", "GET"),
+    ("/alliances/{slug}/decisions/{reference}/votes", "POST"),
+    ("/alliances/{slug}/decisions/{reference}/close", "POST"),
+    ("/alliances/{slug}/decisions/{reference}/deadlock", "GET"),
+    ("/alliances/{slug}/decisions/{reference}/deadlock/steps", "POST"),
+}
+
+
+def open_decision(app, world) -> str:
+    from alliance.decisions import services as decisions
+    from alliance.decisions.models import DecisionKind
+    from alliance.members.models import Membership
+
+    with app.app_context():
+        session = db.session
+        alliance = session.get(Alliance, world.alliance_id)
+        proposer = user_by_email(session, world.emails["commissioner"])
+        membership = session.scalars(
+            select(Membership).where(Membership.user_id == proposer.id)
+        ).one()
+        actor = Actor(user=proposer)
+        decision = decisions.propose(
+            session,
+            actor,
+            alliance,
+            title="Fund outreach",
+            question="Shall we?",
+            kind=DecisionKind.KEY_ISSUE,
+            rationale="People asked for it",
+            citations=["b"],
+            closes_at=utcnow() + timedelta(days=7),
+        )
+        decisions.open_voting(session, actor, decision, membership)
+        session.commit()
+        return decision.reference
+
+
+def api_send(app, method, url, raw, body=None):
+    return app.test_client().open(url, method=method, headers=bearer(raw), json=body)
+
+
+def test_every_decision_endpoint_answers_with_its_documented_body(app, world):
+    fill_world(app, world)  # the trust's board representative is the chair
+    reference = open_decision(app, world)
+    document = served_document(app)
+    base = f"{API}/alliances/riverside/decisions/{reference}"
+    tokens = {
+        k: token_for(app, world.emails[k])
+        for k in ("board_representative", "commissioner", "charity_rep")
+    }
+    steps = [
+        ("GET", "", "commissioner", None, "200"),
+        (
+            "POST",
+            "/votes",
+            "board_representative",
+            {"position": "block", "reason": "Unsafe for people", "principles": ["b"]},
+            "201",
+        ),
+        ("POST", "/votes", "commissioner", {"position": "agree"}, "201"),
+        ("POST", "/votes", "charity_rep", {"position": "agree"}, "201"),
+        ("POST", "/close", "board_representative", {}, "200"),
+        ("GET", "/deadlock", "commissioner", None, "200"),
+        ("POST", "/deadlock/steps", "board_representative", {"notes": "Chiefs to meet"}, "201"),
+    ]
+    exercised = set()
+    for method, suffix, who, body, status in steps:
+        response = api_send(app, method, base + suffix, tokens[who], body)
+        assert str(response.status_code) == status, (suffix, response.get_json())
+        path = "/alliances/{slug}/decisions/{reference}" + suffix
+        validator = response_validator(document, path, method, status)
+        assert schema_errors(validator, response.get_json()) == [], (method, path)
+        exercised.add((path, method))
+    assert exercised == DECISION_OPS
+    final = api_send(app, "GET", base, tokens["commissioner"]).get_json()
+    assert final["outcome"] == "not_carried"
+    assert [v["position"] for v in final["votes"]] == ["block", "agree", "agree"]
+    assert final["deadlock"]["steps"][-1]["stage"] == "escalation"
+
+
+def test_a_vote_after_close_is_409_voting_closed(app, world):
+    fill_world(app, world)
+    reference = open_decision(app, world)
+    base = f"{API}/alliances/riverside/decisions/{reference}"
+    chair = token_for(app, world.emails["board_representative"])
+    api_send(app, "POST", base + "/close", chair, {"reason": "Out of time"})
+    response = api_send(app, "POST", base + "/votes", chair, {"position": "agree"})
+    assert response.status_code == 409
+    error = response.get_json()["error"]
+    assert error["code"] == "voting_closed"
+    assert error["message"].startswith("Voting closed at ")
+
+
+def test_closing_a_closed_decision_answers_409_and_changes_nothing(app, world):
+    fill_world(app, world)
+    reference = open_decision(app, world)
+    base = f"{API}/alliances/riverside/decisions/{reference}"
+    chair = token_for(app, world.emails["board_representative"])
+    first = api_send(app, "POST", base + "/close", chair, {"reason": "Out of time"}).get_json()
+    again = api_send(app, "POST", base + "/close", chair, {"reason": "Again"})
+    assert again.status_code == 409
+    assert api_send(app, "GET", base, chair).get_json()["closed_at"] == first["closed_at"]
+
+
+@pytest.mark.parametrize(
+    ("who", "body", "status", "code"),
+    [
+        ("observer", {"position": "agree"}, 403, "not_eligible_to_vote"),
+        ("board_representative", {"position": "block", "reason": "No"}, 422, "invalid_vote"),
+        ("board_representative", {"position": "maybe"}, 422, "invalid"),
+        ("board_representative", ["agree"], 400, "bad_request"),
+    ],
+)
+def test_bad_votes_get_a_json_error(app, world, who, body, status, code):
+    reference = open_decision(app, world)
+    url = f"{API}/alliances/riverside/decisions/{reference}/votes"
+    response = api_send(app, "POST", url, token_for(app, world.emails[who]), body)
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code

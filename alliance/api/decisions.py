@@ -1,0 +1,211 @@
+"""Decision endpoints of /api/v1: read decisions, vote, close, follow the deadlock path."""
+
+from flask import abort, g, jsonify, request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from alliance.api.views import alliance_for, bp, iso, organisation_json
+from alliance.db import db
+from alliance.decisions import services
+from alliance.decisions.models import Decision, Resolution, Seat, Vote
+from alliance.decisions.rules import Position
+from alliance.web import current_actor
+
+
+def vote_json(vote: Vote) -> dict:
+    return {
+        "organisation": organisation_json(vote.seat.organisation),
+        "position": vote.position.value,
+        "reason": vote.reason,
+        "principles": list(vote.citations),
+        "cast_by": vote.cast_by.name,
+        "cast_as": vote.cast_as.value,
+        "cast_at": iso(vote.cast_at),
+        "current": vote.is_current,
+    }
+
+
+def deadlock_json(decision: Decision) -> dict | None:
+    case = decision.deadlock
+    if case is None:
+        return None
+    return {
+        "status": "open" if case.is_open else "resolved",
+        "resolution": case.resolution.value if case.resolution else None,
+        "steps": [
+            {
+                "stage": s.stage.value,
+                "started_at": iso(s.started_at),
+                "due_at": iso(s.due_at),
+                "notes": s.notes,
+                "recorded_by": s.recorded_by_label,
+            }
+            for s in case.steps
+        ],
+    }
+
+
+def decision_json(decision: Decision) -> dict:
+    seats: list[Seat] = sorted(decision.seats, key=lambda s: s.organisation.name.casefold())
+    history = sorted((v for s in decision.seats for v in s.votes), key=lambda v: v.id)
+    return {
+        "reference": decision.reference,
+        "title": decision.title,
+        "question": decision.question,
+        "rationale": decision.rationale,
+        "kind": decision.kind.value,
+        "status": decision.status.value,
+        "principles": decision.citation_codes,
+        "opens_at": iso(decision.opened_at),
+        "closes_at": iso(decision.closes_at),
+        "closed_at": iso(decision.closed_at),
+        "policy": {
+            "abstention": decision.abstention_policy.value if decision.abstention_policy else None,
+            "quorum": decision.quorum,
+        },
+        "seats": [
+            {
+                "organisation": organisation_json(s.organisation),
+                "recused": s.recused,
+                "vote": vote_json(s.current_vote) if s.current_vote else None,
+            }
+            for s in seats
+        ],
+        "votes": [vote_json(v) for v in history],
+        "outcome": decision.outcome.result.value if decision.outcome else None,
+        "outcome_statement": decision.outcome_statement,
+        "deadlock": deadlock_json(decision),
+    }
+
+
+def _decision(slug: str, reference: str) -> Decision:
+    alliance, _ = alliance_for(slug)
+    decision = services.decision_by_reference(db.session, alliance, reference)
+    if services.close_if_due(db.session, decision):
+        decision = services.decision_by_reference(db.session, alliance, reference)
+    return decision
+
+
+def _reload(reference: str) -> Decision:
+    """The decision as it stands after this request's change."""
+    db.session.expire_all()
+    return services.decision_by_reference(db.session, g.alliance, reference)
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, "Send a JSON object with Content-Type: application/json.")
+    return body
+
+
+def _text(body: dict, key: str) -> str:
+    value = body.get(key, "")
+    if not isinstance(value, str):
+        abort(400, f"{key} must be a string.")
+    return value
+
+
+def _codes(body: dict, key: str = "principles") -> list[str]:
+    value = body.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        abort(400, f"{key} must be a list of principle or value codes.")
+    return value
+
+
+@bp.route("/alliances/<slug>/decisions")
+def decisions(slug: str):
+    alliance, _ = alliance_for(slug)
+    rows = db.session.scalars(
+        select(Decision)
+        .where(Decision.alliance_id == alliance.id)
+        .options(selectinload(Decision.outcome), selectinload(Decision.citations))
+        .order_by(Decision.created_at.desc(), Decision.id.desc())
+    ).all()
+    return jsonify(
+        {
+            "items": [
+                {
+                    "reference": d.reference,
+                    "title": d.title,
+                    "kind": d.kind.value,
+                    "status": d.status.value,
+                    "closes_at": iso(d.closes_at),
+                    "closed_at": iso(d.closed_at),
+                    "outcome": d.outcome.result.value if d.outcome else None,
+                }
+                for d in rows
+            ],
+            "next": None,
+        }
+    )
+
+
+@bp.route("/alliances/<slug>/decisions/<reference>")
+def decision(slug: str, reference: str):
+    return jsonify(decision_json(_decision(slug, reference)))
+
+
+@bp.route("/alliances/<slug>/decisions/<reference>/votes", methods=["POST"])
+def vote(slug: str, reference: str):
+    found = _decision(slug, reference)
+    body = _body()
+    try:
+        position = Position(body.get("position"))
+    except ValueError:
+        abort(422, "position must be one of agree, abstain, disagree, block.")
+    services.cast_vote(
+        db.session,
+        current_actor(),
+        found,
+        g.membership,
+        position=position,
+        reason=_text(body, "reason"),
+        citations=_codes(body),
+    )
+    db.session.flush()
+    return jsonify(
+        decision_json(services.decision_by_reference(db.session, g.alliance, reference))
+    ), 201
+
+
+@bp.route("/alliances/<slug>/decisions/<reference>/close", methods=["POST"])
+def close(slug: str, reference: str):
+    found = _decision(slug, reference)
+    body = request.get_json(silent=True) or {}
+    if not isinstance(body, dict):
+        abort(400, "Send a JSON object.")
+    services.close_decision(
+        db.session, current_actor(), found, g.membership, reason=_text(body, "reason")
+    )
+    return jsonify(decision_json(_reload(reference)))
+
+
+@bp.route("/alliances/<slug>/decisions/<reference>/deadlock")
+def deadlock(slug: str, reference: str):
+    found = _decision(slug, reference)
+    if found.deadlock is None:
+        abort(404, "This decision has no deadlock.")
+    return jsonify(deadlock_json(found))
+
+
+@bp.route("/alliances/<slug>/decisions/<reference>/deadlock/steps", methods=["POST"])
+def deadlock_steps(slug: str, reference: str):
+    found = _decision(slug, reference)
+    body = _body()
+    raw = body.get("resolution")
+    try:
+        resolution = Resolution(raw) if raw else None
+    except ValueError:
+        abort(422, "resolution must be one of new_proposal, withdrawal, exit.")
+    services.record_deadlock_step(
+        db.session,
+        current_actor(),
+        found,
+        g.membership,
+        notes=_text(body, "notes"),
+        resolution=resolution,
+    )
+    return jsonify(
+        deadlock_json(services.decision_by_reference(db.session, g.alliance, reference))
+    ), 201
