@@ -140,6 +140,7 @@ def app(db_url, tmp_path):
     application = create_app(
         {**TEST_SETTINGS, "DATABASE_URL": db_url, "INSTANCE_PATH": str(tmp_path)}
     )
+    application.jinja_env.bytecode_cache = SharedTemplateCache()
     yield application
     application.extensions["alliance.db"]["engine"].dispose()
 
