@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from alliance.money import format_pounds
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -25,7 +27,13 @@ def label(value) -> str:
     return str(text).replace("_", " ").capitalize()
 
 
+def pounds(value) -> str:
+    """Money as people read it: £12,500.00 (from Decimal, never float)."""
+    return "" if value is None else format_pounds(value)
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_filter(pounds)
     app.add_template_filter(london)
     app.add_template_filter(uk_date)
     app.add_template_filter(label)

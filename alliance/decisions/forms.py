@@ -15,6 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     DateField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -23,11 +24,19 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from alliance.decisions.models import DecisionKind, Resolution
 from alliance.decisions.rules import Position
 from alliance.filters import LONDON
+from alliance.money import MoneyError, parse_pounds
 
 DATE_FORMAT = ["%d %m %Y"]
 KIND_LABELS = {
@@ -89,7 +98,46 @@ class ProposalForm(FlaskForm):
             Regexp(r"^([01]?\d|2[0-3]):[0-5]\d$", message="Enter a time like 17:00"),
         ],
     )
+    reserved_holder = SelectField(
+        "For a reserved matter: whose statutory power is it?",
+        widget=GovSelect(),
+        coerce=str,
+        validators=[Optional()],
+    )
+    supersedes = SelectField(
+        "Does this supersede a carried decision?",
+        widget=GovSelect(),
+        coerce=str,
+        validators=[Optional()],
+    )
+    effect_year = IntegerField(
+        "Budget effect: financial year (the year it starts, e.g. 2026)",
+        widget=GovTextInput(),
+        validators=[Optional(), NumberRange(min=2000, max=2100, message="Enter a year like 2026")],
+    )
+    effect_amount = StringField(
+        "Amount moved (£)", widget=GovTextInput(), validators=[Optional(), Length(max=30)]
+    )
+    effect_from = SelectField(
+        "Moved from organisation", widget=GovSelect(), coerce=str, validators=[Optional()]
+    )
+    effect_from_line = StringField(
+        "or from service line", widget=GovTextInput(), validators=[Optional(), Length(max=120)]
+    )
+    effect_to = SelectField(
+        "Moved to organisation", widget=GovSelect(), coerce=str, validators=[Optional()]
+    )
+    effect_to_line = StringField(
+        "or to service line", widget=GovTextInput(), validators=[Optional(), Length(max=120)]
+    )
     submit = SubmitField("Save draft", widget=GovSubmitInput())
+
+    def validate_effect_amount(self, field):
+        if field.data and field.data.strip():
+            try:
+                parse_pounds(field.data)
+            except MoneyError as exc:
+                raise ValidationError(str(exc)) from exc
 
     def validate_papers(self, field):
         for line in (field.data or "").splitlines():
@@ -180,6 +228,21 @@ class DeadlockStepForm(FlaskForm):
         + [SelectChoice(r.value, v) for r, v in RESOLUTION_LABELS.items()],
     )
     submit = SubmitField("Record step", widget=GovSubmitInput())
+
+
+class SignOffForm(FlaskForm):
+    agreed = RadioField(
+        "Your decision as the reserved-power holder",
+        widget=GovRadioInput(),
+        choices=[SelectChoice("yes", "Sign it off"), SelectChoice("no", "Decline it")],
+        validators=[DataRequired("Choose whether to sign it off")],
+    )
+    note = TextAreaField(
+        "Basis of the decision",
+        widget=GovTextArea(),
+        validators=[DataRequired("Record the basis"), Length(max=4000)],
+    )
+    submit = SubmitField("Record sign-off", widget=GovSubmitInput())
 
 
 class OpenForm(FlaskForm):

@@ -2,8 +2,19 @@
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.auth.models import User
@@ -75,6 +86,8 @@ class Decision(Base):
     )
     quorum: Mapped[int | None]
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
+    #: For a reserved matter: the commissioner whose statutory power it is.
+    reserved_holder_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     outcome_statement: Mapped[str | None] = mapped_column(Text)
     statement_at: Mapped[datetime | None]
     review_on: Mapped[date | None]
@@ -89,6 +102,10 @@ class Decision(Base):
     outcome: Mapped["DecisionOutcome | None"] = relationship(back_populates="decision")
     deadlock: Mapped["DeadlockCase | None"] = relationship(back_populates="decision")
     supersedes: Mapped["Decision | None"] = relationship(remote_side=[id])
+    reserved_holder: Mapped[Organisation | None] = relationship()
+    budget_effect: Mapped["BudgetEffect | None"] = relationship(
+        back_populates="decision", cascade="all, delete-orphan"
+    )
 
     @property
     def citation_codes(self) -> list[str]:
@@ -228,3 +245,27 @@ class DeadlockStep(Base):
     due_at: Mapped[datetime | None]
     notes: Mapped[str] = mapped_column(Text, default="")
     recorded_by_label: Mapped[str] = mapped_column(String(254))
+
+
+class BudgetEffect(Base):
+    """A transfer of allocation the decision makes if it carries (applied by the reports)."""
+
+    __tablename__ = "budget_effect"
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"), unique=True)
+    #: The calendar year in which the financial year starts (2026 means April 2026 to March 2027).
+    financial_year: Mapped[int]
+    from_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    to_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    from_service_line: Mapped[str] = mapped_column(String(120), default="")
+    to_service_line: Mapped[str] = mapped_column(String(120), default="")
+    #: Pounds, exact to the penny.
+    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+
+    decision: Mapped[Decision] = relationship(back_populates="budget_effect")
+    from_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[from_organisation_id]
+    )
+    to_organisation: Mapped[Organisation | None] = relationship(foreign_keys=[to_organisation_id])

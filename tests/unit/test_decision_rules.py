@@ -190,3 +190,24 @@ class DecisionLifecycle(RuleBasedStateMachine):
 
 TestDecisionLifecycle = DecisionLifecycle.TestCase
 TestDecisionLifecycle.settings = settings(max_examples=200, stateful_step_count=30, deadline=None)
+
+
+@pytest.mark.parametrize(
+    ("text", "pounds"),
+    [("£12,500", "12500.00"), (" 1,234.56 ", "1234.56"), ("0.1", "0.10"), ("-5", "-5.00")],
+)
+def test_money_typed_by_people_is_read_exactly(text, pounds):
+    from decimal import Decimal
+
+    from alliance.money import parse_pounds
+
+    assert parse_pounds(text) == Decimal(pounds)
+    assert str(parse_pounds(text)) == pounds
+
+
+@pytest.mark.parametrize("text", ["1.234", "1e6", "NaN", "inf", "12,50.0.1", "", "£", "ten"])
+def test_text_that_is_not_money_is_refused(text):
+    from alliance.money import MoneyError, parse_pounds
+
+    with pytest.raises(MoneyError):
+        parse_pounds(text)

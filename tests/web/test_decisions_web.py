@@ -145,3 +145,55 @@ def test_other_alliances_cannot_see_a_decision(world, new_browser):
     other.sign_in(world.emails["other_manager"])
     assert other.get(f"{BASE}/{reference}").status_code == 404
     assert other.get(f"/alliances/elsewhere/decisions/{reference}").status_code == 404
+
+
+def test_a_budget_effect_is_shown_on_the_decision_in_pounds(world, new_browser):
+    commissioner = new_browser()
+    commissioner.sign_in(world.emails["commissioner"])
+    commissioner.get(f"{BASE}/new")
+    response = commissioner.post(
+        f"{BASE}/new",
+        {
+            **PROPOSAL,
+            "effect_year": "2026",
+            "effect_amount": "£12,500.5",
+            "effect_from": str(world.orgs["trust"]),
+            "effect_to": str(world.orgs["charity"]),
+            "effect_to_line": "Outreach",
+        },
+    )
+    assert response.status_code == 302
+    page = commissioner.get(response.headers["Location"]).get_data(as_text=True)
+    assert "£12,500.50 in 2026-27 from Vale Trust to Harbour Charity (Outreach)" in page
+
+
+def test_a_budget_effect_that_is_not_money_is_refused_with_a_message(world, new_browser):
+    commissioner = new_browser()
+    commissioner.sign_in(world.emails["commissioner"])
+    commissioner.get(f"{BASE}/new")
+    response = commissioner.post(
+        f"{BASE}/new",
+        {**PROPOSAL, "effect_year": "2026", "effect_amount": "12.345", "effect_to_line": "X"},
+    )
+    assert response.status_code == 422
+    assert "is not an amount in pounds and pence" in response.get_data(as_text=True)
+
+
+def test_a_reserved_matter_is_signed_off_by_its_holder_on_the_web(world, new_browser):
+    commissioner = new_browser()
+    commissioner.sign_in(world.emails["commissioner"])
+    commissioner.get(f"{BASE}/new")
+    response = commissioner.post(
+        f"{BASE}/new",
+        {**PROPOSAL, "kind": "reserved", "reserved_holder": str(world.orgs["council"])},
+    )
+    reference = response.headers["Location"].rsplit("/", 1)[-1]
+    page = commissioner.get(f"{BASE}/{reference}").get_data(as_text=True)
+    assert "Open voting" not in page and "Sign off this reserved matter" in page
+    signed = commissioner.post(
+        f"{BASE}/{reference}/sign-off", {"agreed": "yes", "note": "Within the Care Act duty"}
+    )
+    assert signed.status_code == 302
+    register = commissioner.get(BASE).get_data(as_text=True)
+    reserved_part = register.split("Reserved matters")[1]
+    assert reference in reserved_part and "Carried" in reserved_part

@@ -16,6 +16,7 @@ from alliance.decisions.services.common import (
 )
 from alliance.decisions.services.deadlocks import record_deadlock_step
 from alliance.decisions.services.proposals import (
+    BudgetEffectDraft,
     edit_draft,
     next_reference,
     open_voting,
@@ -27,11 +28,13 @@ from alliance.decisions.services.voting import (
     close_decision,
     close_due,
     close_if_due,
+    sign_off_reserved,
     withdraw,
     write_statement,
 )
 
 __all__ = [
+    "BudgetEffectDraft",
     "InvalidProposal",
     "InvalidVote",
     "NotChair",
@@ -54,6 +57,7 @@ __all__ = [
     "record_deadlock_step",
     "recuse_seat",
     "rule_seats",
+    "sign_off_reserved",
     "withdraw",
     "write_statement",
 ]

@@ -1,7 +1,9 @@
 """Propose, edit and open a decision; recuse a seat."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,6 +13,7 @@ from alliance.audit.services import record_event
 from alliance.db import utcnow
 from alliance.decisions import rules
 from alliance.decisions.models import (
+    BudgetEffect,
     Decision,
     DecisionCitation,
     DecisionKind,
@@ -37,8 +40,46 @@ from alliance.members.models import (
     Membership,
     MembershipRole,
     Organisation,
+    OrganisationKind,
     Role,
 )
+
+
+@dataclass(frozen=True)
+class BudgetEffectDraft:
+    """A transfer of allocation for one financial year: from an organisation or service line to
+    another. Applied to the pool by the reports when the decision carries."""
+
+    financial_year: int
+    amount: Decimal
+    from_organisation: Organisation | None = None
+    to_organisation: Organisation | None = None
+    from_service_line: str = ""
+    to_service_line: str = ""
+
+    def validated(self, alliance: Alliance) -> BudgetEffect:
+        if self.amount <= 0 or self.amount != self.amount.quantize(Decimal("0.01")):
+            raise InvalidProposal("The budget effect must be a positive amount in pounds and pence")
+        for org in (self.from_organisation, self.to_organisation):
+            if org is not None and org.alliance_id != alliance.id:
+                raise InvalidProposal(
+                    "The budget effect names an organisation outside the alliance"
+                )
+        if not (self.from_organisation or self.from_service_line.strip()):
+            raise InvalidProposal("Say where the budget effect moves money from")
+        if not (self.to_organisation or self.to_service_line.strip()):
+            raise InvalidProposal("Say where the budget effect moves money to")
+        if not 2000 <= self.financial_year <= 2100:
+            raise InvalidProposal("Give the financial year as the year it starts, e.g. 2026")
+        return BudgetEffect(
+            financial_year=self.financial_year,
+            amount=self.amount,
+            from_organisation_id=self.from_organisation.id if self.from_organisation else None,
+            to_organisation_id=self.to_organisation.id if self.to_organisation else None,
+            from_service_line=self.from_service_line.strip(),
+            to_service_line=self.to_service_line.strip(),
+        )
+
 
 # --- proposing -------------------------------------------------------------------------
 
@@ -81,9 +122,19 @@ def propose(
     citations: Iterable[str] = (),
     closes_at: datetime | None = None,
     supersedes: Decision | None = None,
+    reserved_holder: Organisation | None = None,
+    budget_effect: BudgetEffectDraft | None = None,
 ) -> Decision:
     """Draft a proposal. It can be edited (each edit versioned) until voting opens."""
     codes = check_codes(session, alliance, citations)
+    if kind is DecisionKind.RESERVED and (
+        reserved_holder is None
+        or reserved_holder.alliance_id != alliance.id
+        or reserved_holder.kind is not OrganisationKind.COMMISSIONER
+    ):
+        raise InvalidProposal("Name the commissioner whose reserved power this matter is")
+    if kind is not DecisionKind.RESERVED:
+        reserved_holder = None
     if supersedes is not None and (
         supersedes.alliance_id != alliance.id
         or supersedes.outcome is None
@@ -103,8 +154,11 @@ def propose(
         closes_at=closes_at,
         created_by_id=actor.user_id,
         supersedes_id=supersedes.id if supersedes else None,
+        reserved_holder_id=reserved_holder.id if reserved_holder else None,
     )
     decision.citations = [DecisionCitation(code=c) for c in codes]
+    if budget_effect is not None:
+        decision.budget_effect = budget_effect.validated(alliance)
     session.add(decision)
     session.flush()
     session.add(_snapshot(decision, actor))

@@ -23,6 +23,7 @@ from alliance.decisions.models import (
 )
 from alliance.decisions.services.common import (
     COOLING_OFF,
+    InvalidProposal,
     InvalidVote,
     NotChair,
     NotEligibleToVote,
@@ -315,3 +316,56 @@ def write_statement(
             "review_on": str(review_on) if review_on else None,
         },
     )
+
+
+def sign_off_reserved(
+    session: Session,
+    actor: Actor,
+    decision: Decision,
+    membership: Membership,
+    *,
+    agreed: bool,
+    note: str,
+) -> DecisionOutcome:
+    """The reserved-power holder signs a reserved matter off (or declines it): no vote."""
+    decision = lock_decision(session, decision.id)
+    if decision.kind is not DecisionKind.RESERVED:
+        raise Conflict("Only a reserved matter is signed off; other decisions are voted on")
+    if decision.status is not DecisionStatus.DRAFT:
+        raise Conflict("This reserved matter has already been signed off or withdrawn")
+    holder = decision.reserved_holder
+    if membership.organisation_id != decision.reserved_holder_id or (
+        Role.COMMISSIONER not in membership.roles
+    ):
+        raise NotChair(f"Only a commissioner of {holder.name} can sign this reserved matter off")
+    if not decision.rationale.strip():
+        raise InvalidProposal("State why this is best for people using services first")
+    if not note.strip():
+        raise InvalidVote("Record the basis of the sign-off")
+    now = utcnow()
+    result = rules.Result.CARRIED if agreed else rules.Result.NOT_CARRIED
+    verb = "Signed off" if agreed else "Declined"
+    outcome = DecisionOutcome(
+        decision_id=decision.id,
+        result=result,
+        explanation=f"{verb} by {actor.label} under the reserved power of {holder.name}: "
+        f"{note.strip()}",
+        tally={},
+        decided_at=now,
+    )
+    session.add(outcome)
+    decision.status = DecisionStatus.CLOSED
+    decision.opened_at = decision.opened_at or now
+    decision.closed_at = now
+    decision.closed_by_label = actor.label
+    session.flush()
+    record_event(
+        session,
+        actor,
+        "reserved_sign_off",
+        alliance_id=decision.alliance_id,
+        object_type="decision",
+        object_id=decision.reference,
+        summary={"result": result.value, "holder": holder.name, "note": note.strip()},
+    )
+    return outcome
