@@ -356,14 +356,24 @@ def token_revoke(session, token_or_id) -> None:
 @main.command()
 @_in_session
 def tick(session) -> None:
-    """Close every decision past its closing time (run it from cron every few minutes)."""
-    from alliance.decisions.services import close_due
+    """Close decisions past their closing time and e-mail seats still to vote (run from cron)."""
+    from flask import current_app
+
+    from alliance.decisions.services import close_due, send_reminders
+    from alliance.mail import mailer_from_config
 
     closed = close_due(session)
     click.echo(
         f"Closed {len(closed)} decision{'s' if len(closed) != 1 else ''}"
         + (f": {', '.join(closed)}" if closed else "")
     )
+    config = current_app.config
+    mailer = mailer_from_config(config)
+    reminded = send_reminders(
+        session, mailer, base_url=config["BASE_URL"], hours=config["REMINDER_HOURS"]
+    )
+    if mailer is not None:
+        click.echo(f"Reminded {reminded} seat{'s' if reminded != 1 else ''}")
 
 
 @main.group()

@@ -75,4 +75,14 @@ def load_config(overrides: dict | None = None) -> dict:
         "ARGON2_MEMORY_KIB": _int("ALLIANCE_ARGON2_MEMORY_KIB", 65536),
         "ARGON2_PARALLELISM": _int("ALLIANCE_ARGON2_PARALLELISM", 4),
         "PAGE_SIZE": 50,
+        # E-mail (reminders). Without a host, reminders are in-app only.
+        "SMTP_HOST": os.environ.get("ALLIANCE_SMTP_HOST", ""),
+        "SMTP_PORT": _int("ALLIANCE_SMTP_PORT", 25),
+        "SMTP_FROM": os.environ.get("ALLIANCE_SMTP_FROM", "alliance@localhost"),
+        "SMTP_USERNAME": os.environ.get("ALLIANCE_SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("ALLIANCE_SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _flag("ALLIANCE_SMTP_STARTTLS", False),
+        #: The site's address, for links in e-mails.
+        "BASE_URL": os.environ.get("ALLIANCE_BASE_URL", "http://127.0.0.1:5000"),
+        "REMINDER_HOURS": _int("ALLIANCE_REMINDER_HOURS", 24),
     } | overrides

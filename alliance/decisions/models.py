@@ -269,3 +269,17 @@ class BudgetEffect(Base):
         foreign_keys=[from_organisation_id]
     )
     to_organisation: Mapped[Organisation | None] = relationship(foreign_keys=[to_organisation_id])
+
+
+class Reminder(Base):
+    """An e-mail reminder sent to a seat before closing; at most one per seat and decision."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("decision_id", "seat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decision.id"))
+    seat_id: Mapped[int] = mapped_column(ForeignKey("seat.id"))
+    #: Addresses it went to, comma-separated.
+    recipients: Mapped[str] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

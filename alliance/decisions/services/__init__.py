@@ -23,6 +23,7 @@ from alliance.decisions.services.proposals import (
     propose,
     recuse_seat,
 )
+from alliance.decisions.services.reminders import send_reminders
 from alliance.decisions.services.voting import (
     cast_vote,
     close_decision,
@@ -57,6 +58,7 @@ __all__ = [
     "record_deadlock_step",
     "recuse_seat",
     "rule_seats",
+    "send_reminders",
     "sign_off_reserved",
     "withdraw",
     "write_statement",
