@@ -197,3 +197,19 @@ def test_a_reserved_matter_is_signed_off_by_its_holder_on_the_web(world, new_bro
     register = commissioner.get(BASE).get_data(as_text=True)
     reserved_part = register.split("Reserved matters")[1]
     assert reference in reserved_part and "Carried" in reserved_part
+
+
+def test_the_wording_history_of_a_draft_is_shown(world, new_browser):
+    commissioner = new_browser()
+    commissioner.sign_in(world.emails["commissioner"])
+    commissioner.get(f"{BASE}/new")
+    reference = commissioner.post(f"{BASE}/new", PROPOSAL).headers["Location"].rsplit("/", 1)[-1]
+    commissioner.get(f"{BASE}/{reference}/edit")
+    edited = commissioner.post(
+        f"{BASE}/{reference}/edit",
+        {**PROPOSAL, "question": "Shall we fund outreach for two years?"},
+    )
+    assert edited.status_code == 302
+    page = commissioner.get(f"{BASE}/{reference}").get_data(as_text=True)
+    assert "Wording history (2 versions)" in page
+    assert "for a year?" in page and "for two years?" in page

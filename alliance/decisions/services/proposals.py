@@ -197,7 +197,10 @@ def edit_draft(
         setattr(decision, key, value.strip())
     if citations is not None:
         codes = check_codes(session, alliance, citations)
-        decision.citations = [DecisionCitation(code=c) for c in codes]
+        # Keep the rows of codes still cited: replacing them all would clash on the unique key.
+        kept = [c for c in decision.citations if c.code in codes]
+        have = {c.code for c in kept}
+        decision.citations = kept + [DecisionCitation(code=c) for c in codes if c not in have]
     if closes_at is not None:
         decision.closes_at = closes_at
     decision.version += 1

@@ -20,6 +20,7 @@ from alliance.decisions.models import (
     Decision,
     DecisionKind,
     DecisionStatus,
+    DecisionVersion,
     Resolution,
 )
 from alliance.decisions.rules import Position, count
@@ -73,6 +74,11 @@ def _show(decision: Decision, *, vote_form=None, close_form=None, status=200):
         statement_form=StatementForm(formdata=None),
         withdraw_form=WithdrawForm(formdata=None),
         sign_off_form=SignOffForm(formdata=None),
+        versions=db.session.scalars(
+            select(DecisionVersion)
+            .where(DecisionVersion.decision_id == decision.id)
+            .order_by(DecisionVersion.version)
+        ).all(),
         superseded_by=db.session.scalars(
             select(Decision).where(Decision.supersedes_id == decision.id)
         ).all(),
