@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     from alliance.api.views import bp as api_bp
     from alliance.audit.views import bp as audit_bp
     from alliance.auth.views import bp as auth_bp
+    from alliance.decisions import export_views as _decision_exports  # noqa: F401
     from alliance.decisions.views import bp as decisions_bp
     from alliance.decisions.views import needs as decision_needs
     from alliance.members.views import bp as members_bp

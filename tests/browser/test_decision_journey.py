@@ -51,9 +51,9 @@ def test_a_block_citing_a_principle_leaves_the_decision_not_carried_with_a_deadl
         "People told us they want help where they are."
     )
     commissioner.get_by_role("radio", name=re.compile(r"^Key issue")).check()
-    commissioner.get_by_label("Day").fill("1")
-    commissioner.get_by_label("Month").fill("3")
-    commissioner.get_by_label("Year").fill("2099")
+    commissioner.get_by_label("Day", exact=True).fill("1")
+    commissioner.get_by_label("Month", exact=True).fill("3")
+    commissioner.get_by_label("Year", exact=True).fill("2099")
     commissioner.get_by_role("button", name="Save draft").click()
     caption = commissioner.locator(".govuk-caption-l").inner_text()
     reference = re.match(r"(RA-\d{4}-\d{3})", caption).group(1)
