@@ -213,3 +213,21 @@ def test_the_wording_history_of_a_draft_is_shown(world, new_browser):
     page = commissioner.get(f"{BASE}/{reference}").get_data(as_text=True)
     assert "Wording history (2 versions)" in page
     assert "for a year?" in page and "for two years?" in page
+
+
+def test_the_register_shows_each_seats_vote_and_reason_and_the_rationale(world, new_browser):
+    reference = propose_and_open(new_browser, world)
+    vote(
+        new_browser,
+        world.emails["board_representative"],
+        reference,
+        position="block",
+        reason="No clinical lead yet",
+        citations=["b"],
+    )
+    observer = new_browser()
+    observer.sign_in(world.emails["observer"])
+    page = observer.get(BASE).get_data(as_text=True)
+    assert "Vale Trust: block: “No clinical lead yet”" in page
+    assert "Harbour Charity: not voted" in page
+    assert PROPOSAL["rationale"] in page

@@ -57,9 +57,12 @@ def register_query(args) -> Select:
         query = query.where(Decision.created_at >= since)
     if until:
         query = query.where(Decision.created_at < until)
-    return query.options(selectinload(Decision.outcome), selectinload(Decision.citations)).order_by(
-        Decision.created_at.desc(), Decision.id.desc()
-    )
+    return query.options(
+        selectinload(Decision.outcome),
+        selectinload(Decision.citations),
+        selectinload(Decision.seats).selectinload(Seat.organisation),
+        selectinload(Decision.seats).selectinload(Seat.votes),
+    ).order_by(Decision.created_at.desc(), Decision.id.desc())
 
 
 @bp.route("")
