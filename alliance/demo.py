@@ -1,13 +1,17 @@
 """The demo alliance: a fictitious Riverside Complex Needs Alliance with people in every role."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alliance.actors import CLI
+from alliance.actors import CLI, Actor
 from alliance.auth.services import create_user
+from alliance.db import utcnow
+from alliance.decisions import services as decisions
+from alliance.decisions.models import DecisionKind
+from alliance.decisions.rules import Position
 from alliance.members import services as members
 from alliance.members.models import (
     Alliance,
@@ -167,4 +171,71 @@ def load_demo(session: Session, password: str, *, min_length: int = 15) -> Allia
             description=description,
             declared_on=date(2026, 4, 1),
         )
+    _demo_decisions(session, alliance, users)
     return alliance
+
+
+def _demo_decisions(session: Session, alliance: Alliance, users: dict) -> None:
+    """One carried decision with its statement, and one open that is waiting for seats."""
+
+    def act(local):
+        membership = members.membership_of(session, alliance, users[local])
+        return Actor(user=users[local], organisation_id=membership.organisation_id), membership
+
+    proposer, proposer_membership = act("council.commissioner")
+    carried = decisions.propose(
+        session,
+        proposer,
+        alliance,
+        kind=DecisionKind.KEY_ISSUE,
+        title="Pool the street outreach budgets into one team",
+        question="Shall the alliance fund one street outreach team from April, in place of "
+        "three separately commissioned services?",
+        rationale="People sleeping rough told us they retell their story to three teams; one "
+        "team means one relationship.",
+        citations=["a", "b", "person-centred"],
+        closes_at=utcnow() + timedelta(days=3),
+    )
+    decisions.open_voting(session, proposer, carried, proposer_membership)
+    for local in (
+        "council.commissioner",
+        "icb.chair",
+        "trust.rep",
+        "harbour.rep",
+        "opendoor.rep",
+        "homes.rep",
+    ):
+        voter, membership = act(local)
+        decisions.cast_vote(session, voter, carried, membership, position=Position.AGREE)
+    chair, chair_membership = act("icb.chair")
+    decisions.close_decision(session, chair, carried, chair_membership)
+    decisions.write_statement(
+        session,
+        chair,
+        carried,
+        chair_membership,
+        statement="Agreed: one street outreach team from April, hosted by Harbour Recovery "
+        "Trust, reviewed after six months.",
+        review_on=date(2027, 10, 1),
+    )
+
+    waiting = decisions.propose(
+        session,
+        proposer,
+        alliance,
+        kind=DecisionKind.KEY_ISSUE,
+        title="Offer no-strings vapes at the hostel drop-in",
+        question="Shall we try a no-strings vape offer at the Riverside hostel drop-in for "
+        "three months, as a safe-fail experiment?",
+        rationale="Residents asked for it; smoking is the biggest cause of early death here.",
+        citations=["b", "learning"],
+        closes_at=utcnow() + timedelta(days=5),
+    )
+    decisions.open_voting(session, proposer, waiting, proposer_membership)
+    for local, position in (
+        ("council.commissioner", Position.AGREE),
+        ("trust.rep", Position.AGREE),
+        ("homes.rep", Position.ABSTAIN),
+    ):
+        voter, membership = act(local)
+        decisions.cast_vote(session, voter, waiting, membership, position=position)
