@@ -3,7 +3,7 @@
 import re
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alliance.actors import Actor
@@ -161,7 +161,12 @@ def add_value(
     ).first()
     if exists:
         raise Conflict(f"There is already a value with the code {code}")
-    position = len(alliance.values)
+    # Count in the database: the alliance's `values` collection may be stale within a session.
+    position = session.scalar(
+        select(func.count())
+        .select_from(AllianceValue)
+        .where(AllianceValue.alliance_id == alliance.id)
+    )
     value = AllianceValue(
         alliance_id=alliance.id,
         code=code,
