@@ -200,7 +200,7 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code == 403:
             security_event("authz_fail", user=current_actor().label)
-        message = error.description if error.code in (400, 405, 413, 429) else None
+        message = error.description if error.code in (400, 405, 409, 413, 422, 429) else None
         if error.code == 413:
             limit = _readable_size(app.config["MAX_CONTENT_LENGTH"])
             message = f"The file must be smaller than {limit}."

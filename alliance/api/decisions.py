@@ -1,14 +1,20 @@
 """Decision endpoints of /api/v1: read decisions, vote, close, follow the deadlock path."""
 
-from flask import abort, g, jsonify, request
+from datetime import UTC, datetime
+
+from flask import abort, g, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from alliance.api.views import alliance_for, bp, iso, organisation_json
 from alliance.db import db
 from alliance.decisions import services
-from alliance.decisions.models import Decision, Resolution, Seat, Vote
+from alliance.decisions.models import Decision, DecisionKind, Resolution, Seat, Vote
 from alliance.decisions.rules import Position
+from alliance.members.models import Organisation
+from alliance.members.rules import Action
+from alliance.members.services import require
+from alliance.money import MoneyError, parse_pounds
 from alliance.web import current_actor
 
 
@@ -45,6 +51,20 @@ def deadlock_json(decision: Decision) -> dict | None:
     }
 
 
+def budget_effect_json(decision: Decision) -> dict | None:
+    effect = decision.budget_effect
+    if effect is None:
+        return None
+    return {
+        "financial_year": effect.financial_year,
+        "amount": f"{effect.amount:.2f}",
+        "from_organisation": organisation_json(effect.from_organisation),
+        "to_organisation": organisation_json(effect.to_organisation),
+        "from_service_line": effect.from_service_line,
+        "to_service_line": effect.to_service_line,
+    }
+
+
 def decision_json(decision: Decision) -> dict:
     seats: list[Seat] = sorted(decision.seats, key=lambda s: s.organisation.name.casefold())
     history = sorted((v for s in decision.seats for v in s.votes), key=lambda v: v.id)
@@ -74,6 +94,7 @@ def decision_json(decision: Decision) -> dict:
         "votes": [vote_json(v) for v in history],
         "outcome": decision.outcome.result.value if decision.outcome else None,
         "outcome_statement": decision.outcome_statement,
+        "budget_effect": budget_effect_json(decision),
         "deadlock": deadlock_json(decision),
     }
 
@@ -139,6 +160,102 @@ def decisions(slug: str):
             "next": None,
         }
     )
+
+
+def _closes_at(body: dict) -> datetime | None:
+    raw = body.get("closes_at")
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        abort(400, "closes_at must be an ISO 8601 time such as 2027-03-03T17:00:00Z.")
+    try:
+        when = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        abort(422, "closes_at must be an ISO 8601 time such as 2027-03-03T17:00:00Z.")
+    if when.tzinfo is None:
+        abort(422, "closes_at must carry its time zone, e.g. Z for UTC.")
+    return when.astimezone(UTC)
+
+
+def _organisation(value) -> Organisation | None:
+    if value is None:
+        return None
+    org = db.session.get(Organisation, value) if isinstance(value, int) else None
+    if org is None or org.alliance_id != g.alliance.id:
+        abort(422, f"No member organisation with id {value} in this alliance.")
+    return org
+
+
+def _budget_effect(raw) -> services.BudgetEffectDraft | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        abort(400, "budget_effect must be an object.")
+    amount = raw.get("amount")
+    if not isinstance(amount, str):
+        abort(422, 'budget_effect.amount must be a string of pounds, e.g. "12500.00".')
+    try:
+        pounds = parse_pounds(amount)
+    except MoneyError as exc:
+        abort(422, str(exc))
+    year = raw.get("financial_year")
+    if not isinstance(year, int):
+        abort(422, "budget_effect.financial_year must be the year it starts, e.g. 2026.")
+    return services.BudgetEffectDraft(
+        financial_year=year,
+        amount=pounds,
+        from_organisation=_organisation(raw.get("from_organisation")),
+        to_organisation=_organisation(raw.get("to_organisation")),
+        from_service_line=_text(raw, "from_service_line"),
+        to_service_line=_text(raw, "to_service_line"),
+    )
+
+
+@bp.route("/alliances/<slug>/decisions", methods=["POST"])
+def propose(slug: str):
+    alliance, membership = alliance_for(slug)
+    require(membership, Action.PROPOSE_DECISION)
+    body = _body()
+    try:
+        kind = DecisionKind(body.get("kind"))
+    except ValueError:
+        abort(422, "kind must be one of key_issue, operational, reserved.")
+    papers = body.get("papers", [])
+    if not isinstance(papers, list) or not all(isinstance(p, str) for p in papers):
+        abort(400, "papers must be a list of links.")
+    supersedes = None
+    if body.get("supersedes"):
+        supersedes = services.decision_by_reference(db.session, alliance, _text(body, "supersedes"))
+    title, question = _text(body, "title").strip(), _text(body, "question").strip()
+    if not title or not question:
+        abort(422, "A proposal needs a title and a question.")
+    decision = services.propose(
+        db.session,
+        current_actor(),
+        alliance,
+        title=title,
+        question=question,
+        kind=kind,
+        background=_text(body, "background"),
+        rationale=_text(body, "rationale"),
+        papers="\n".join(papers),
+        citations=_codes(body),
+        closes_at=_closes_at(body),
+        supersedes=supersedes,
+        reserved_holder=_organisation(body.get("reserved_holder")),
+        budget_effect=_budget_effect(body.get("budget_effect")),
+    )
+    response = jsonify(decision_json(_reload(decision.reference)))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.decision", slug=slug, reference=decision.reference)
+    return response
+
+
+@bp.route("/alliances/<slug>/decisions/<reference>/open", methods=["POST"])
+def open_voting(slug: str, reference: str):
+    found = _decision(slug, reference)
+    services.open_voting(db.session, current_actor(), found, g.membership)
+    return jsonify(decision_json(_reload(reference)))
 
 
 @bp.route("/alliances/<slug>/decisions/<reference>")

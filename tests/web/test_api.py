@@ -385,6 +385,8 @@ def test_the_record_head_is_the_last_events_hash_and_seq(app, world):
 # --- decisions --------------------------------------------------------------------------
 
 DECISION_OPS = {
+    ("/alliances/{slug}/decisions", "POST"),
+    ("/alliances/{slug}/decisions/{reference}/open", "POST"),
     ("/alliances/{slug}/decisions/{reference}", "GET"),
     ("/alliances/{slug}/decisions/{reference}/votes", "POST"),
     ("/alliances/{slug}/decisions/{reference}/close", "POST"),
@@ -428,14 +430,38 @@ def api_send(app, method, url, raw, body=None):
 
 def test_every_decision_endpoint_answers_with_its_documented_body(app, world):
     fill_world(app, world)  # the trust's board representative is the chair
-    reference = open_decision(app, world)
     document = served_document(app)
-    base = f"{API}/alliances/riverside/decisions/{reference}"
     tokens = {
         k: token_for(app, world.emails[k])
         for k in ("board_representative", "commissioner", "charity_rep")
     }
+    proposal = {
+        "title": "Fund outreach",
+        "question": "Shall we fund outreach for a year?",
+        "kind": "key_issue",
+        "rationale": "People asked for it",
+        "principles": ["b"],
+        "closes_at": "2099-03-03T17:00:00Z",
+        "papers": ["https://example.org/paper.pdf"],
+        "budget_effect": {
+            "financial_year": 2026,
+            "amount": "12500.50",
+            "from_organisation": world.orgs["trust"],
+            "to_service_line": "Outreach",
+        },
+    }
+    created = api_send(
+        app, "POST", f"{API}/alliances/riverside/decisions", tokens["commissioner"], proposal
+    )
+    assert created.status_code == 201, created.get_json()
+    validator = response_validator(document, "/alliances/{slug}/decisions", "POST", "201")
+    assert schema_errors(validator, created.get_json()) == []
+    assert created.get_json()["budget_effect"]["amount"] == "12500.50"
+    reference = created.get_json()["reference"]
+    assert created.headers["Location"].endswith(f"/decisions/{reference}")
+    base = f"{API}/alliances/riverside/decisions/{reference}"
     steps = [
+        ("POST", "/open", "commissioner", None, "200"),
         ("GET", "", "commissioner", None, "200"),
         (
             "POST",
@@ -450,7 +476,7 @@ def test_every_decision_endpoint_answers_with_its_documented_body(app, world):
         ("GET", "/deadlock", "commissioner", None, "200"),
         ("POST", "/deadlock/steps", "board_representative", {"notes": "Chiefs to meet"}, "201"),
     ]
-    exercised = set()
+    exercised = {("/alliances/{slug}/decisions", "POST")}
     for method, suffix, who, body, status in steps:
         response = api_send(app, method, base + suffix, tokens[who], body)
         assert str(response.status_code) == status, (suffix, response.get_json())
@@ -460,6 +486,7 @@ def test_every_decision_endpoint_answers_with_its_documented_body(app, world):
         exercised.add((path, method))
     assert exercised == DECISION_OPS
     final = api_send(app, "GET", base, tokens["commissioner"]).get_json()
+    assert final["opens_at"] is not None
     assert final["outcome"] == "not_carried"
     assert [v["position"] for v in final["votes"]] == ["block", "agree", "agree"]
     assert final["deadlock"]["steps"][-1]["stage"] == "escalation"
@@ -504,3 +531,41 @@ def test_bad_votes_get_a_json_error(app, world, who, body, status, code):
     response = api_send(app, "POST", url, token_for(app, world.emails[who]), body)
     assert response.status_code == status
     assert response.get_json()["error"]["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"title": "T", "question": "Q?", "kind": "sometimes"}, 422),
+        ({"title": "", "question": "Q?", "kind": "key_issue"}, 422),
+        ({"title": "T", "question": "Q?", "kind": "key_issue", "closes_at": "next week"}, 422),
+        (
+            {"title": "T", "question": "Q?", "kind": "key_issue", "closes_at": "2027-03-03T17:00"},
+            422,
+        ),
+        (
+            {
+                "title": "T",
+                "question": "Q?",
+                "kind": "key_issue",
+                "budget_effect": {"financial_year": 2026, "amount": 12.5},
+            },
+            422,
+        ),
+        ({"title": "T", "question": "Q?", "kind": "key_issue", "principles": ["zz"]}, 422),
+    ],
+)
+def test_a_bad_proposal_gets_a_json_error_and_creates_nothing(app, world, body, status):
+    token = token_for(app, world.emails["commissioner"])
+    response = api_send(app, "POST", f"{API}/alliances/riverside/decisions", token, body)
+    assert response.status_code == status
+    assert response.get_json()["error"]["message"]
+    listed = api_send(app, "GET", f"{API}/alliances/riverside/decisions", token).get_json()
+    assert listed["items"] == []
+
+
+def test_only_commissioners_and_managers_propose_through_the_api(app, world):
+    token = token_for(app, world.emails["board_representative"])
+    body = {"title": "T", "question": "Q?", "kind": "key_issue"}
+    response = api_send(app, "POST", f"{API}/alliances/riverside/decisions", token, body)
+    assert response.status_code == 403

@@ -52,7 +52,74 @@ DEADLOCK = {
         },
     },
 }
+MONEY = {"type": "string", "pattern": "^-?[0-9]+\\.[0-9]{2}$", "description": "Pounds, two places"}
+BUDGET_EFFECT = {
+    "type": "object",
+    "required": [
+        "financial_year",
+        "amount",
+        "from_organisation",
+        "to_organisation",
+        "from_service_line",
+        "to_service_line",
+    ],
+    "properties": {
+        "financial_year": {"type": "integer", "description": "The year the financial year starts"},
+        "amount": MONEY,
+        "from_organisation": {
+            "oneOf": [{"$ref": "#/components/schemas/Organisation"}, {"type": "null"}]
+        },
+        "to_organisation": {
+            "oneOf": [{"$ref": "#/components/schemas/Organisation"}, {"type": "null"}]
+        },
+        "from_service_line": {"type": "string"},
+        "to_service_line": {"type": "string"},
+    },
+}
 DECISION_SCHEMAS = {
+    "BudgetEffect": BUDGET_EFFECT,
+    "ProposalRequest": {
+        "type": "object",
+        "required": ["title", "question", "kind"],
+        "properties": {
+            "title": {"type": "string"},
+            "question": {"type": "string"},
+            "background": {"type": "string"},
+            "rationale": {
+                "type": "string",
+                "description": "Best for people using services; required before voting opens",
+            },
+            "kind": {"enum": ["key_issue", "operational", "reserved"]},
+            "principles": {"type": "array", "items": {"type": "string"}},
+            "papers": {"type": "array", "items": {"type": "string", "format": "uri"}},
+            "closes_at": {"type": "string", "format": "date-time"},
+            "reserved_holder": {
+                "type": "integer",
+                "description": "Organisation id of the reserved-power holder",
+            },
+            "supersedes": {"type": "string", "description": "Reference of a carried decision"},
+            "budget_effect": {
+                "type": "object",
+                "required": ["financial_year", "amount"],
+                "properties": {
+                    "financial_year": {"type": "integer"},
+                    "amount": MONEY,
+                    "from_organisation": {"type": "integer"},
+                    "to_organisation": {"type": "integer"},
+                    "from_service_line": {"type": "string"},
+                    "to_service_line": {"type": "string"},
+                },
+            },
+        },
+        "example": {
+            "title": "Fund outreach",
+            "question": "Shall we fund outreach for a year?",
+            "kind": "key_issue",
+            "rationale": "People asked for it",
+            "principles": ["b"],
+            "closes_at": "2027-03-03T17:00:00Z",
+        },
+    },
     "Vote": VOTE,
     "Deadlock": DEADLOCK,
     "Decision": {
@@ -73,6 +140,7 @@ DECISION_SCHEMAS = {
             "votes",
             "outcome",
             "outcome_statement",
+            "budget_effect",
             "deadlock",
         ],
         "properties": {
@@ -115,6 +183,9 @@ DECISION_SCHEMAS = {
             },
             "outcome": {"enum": ["carried", "not_carried", "withdrawn", None]},
             "outcome_statement": {"type": ["string", "null"]},
+            "budget_effect": {
+                "oneOf": [{"$ref": "#/components/schemas/BudgetEffect"}, {"type": "null"}]
+            },
             "deadlock": {"oneOf": [{"$ref": "#/components/schemas/Deadlock"}, {"type": "null"}]},
         },
     },
@@ -209,6 +280,33 @@ DECISION_PATHS = {
             "summary": "The decision register, newest first",
             "parameters": [SLUG],
             "responses": {"200": _json("DecisionList", "Decisions"), **ERRORS},
+        },
+        "post": {
+            "operationId": "proposeDecision",
+            "summary": "Draft a proposal (commissioners and managers)",
+            "parameters": [SLUG],
+            "requestBody": _body("ProposalRequest"),
+            "responses": {
+                "201": _json("Decision", "The draft; Location names it"),
+                "400": _json("Error", "Not a JSON object"),
+                "403": _json("Error", "Only commissioners and managers propose"),
+                "422": INVALID,
+                **ERRORS,
+            },
+        },
+    },
+    "/alliances/{slug}/decisions/{reference}/open": {
+        "post": {
+            "operationId": "openVoting",
+            "summary": "Open voting: the electorate is frozen (the proposer or the chair)",
+            "parameters": [SLUG, REFERENCE],
+            "responses": {
+                "200": _json("Decision", "The open decision with its seats"),
+                "403": _json("Error", "Only the proposer or the chair opens voting"),
+                "409": _json("Error", "Voting has already opened"),
+                "422": INVALID,
+                **ERRORS,
+            },
         }
     },
     "/alliances/{slug}/decisions/{reference}": {
