@@ -1,0 +1,175 @@
+"""The `alliance` command: serve, migrate, load the demo, administer people and tokens."""
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+
+from alliance.cli.common import Refused, command_errors, in_session, make_app
+from alliance.cli.register import COMMANDS
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show a traceback when a command fails.")
+def main(debug: bool) -> None:
+    """Run and administer an alliance governance site.
+
+    Every command uses DATABASE_URL (default: a SQLite file under instance/).
+    """
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=int,
+    default=lambda: int(os.environ.get("PORT", "5000")),
+    show_default="PORT or 5000",
+    help="Port to listen on.",
+)
+@command_errors
+def serve(host: str, port: int) -> None:
+    """Serve the site with the development server (use gunicorn in production)."""
+    # Plain HTTP on this machine: cookies cannot carry the Secure flag here.
+    os.environ.setdefault("ALLIANCE_SECURE_COOKIES", "0")
+    app = make_app()
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+@main.group()
+def db() -> None:
+    """Migrate the database schema (Alembic)."""
+
+
+def _url() -> str:
+    from alliance.config import default_database_url
+
+    return os.environ.get("DATABASE_URL") or default_database_url()
+
+
+@db.command()
+@click.argument("revision", default="head")
+@command_errors
+def upgrade(revision: str) -> None:
+    """Upgrade the schema to REVISION (default: the newest)."""
+    from alliance import migrate
+
+    migrate.upgrade(_url(), revision)
+    click.echo(f"Database at revision {migrate.current(_url())}")
+
+
+@db.command()
+@click.argument("revision")
+@command_errors
+def downgrade(revision: str) -> None:
+    """Downgrade the schema to REVISION ('base' removes every table)."""
+    from alliance import migrate
+
+    migrate.downgrade(_url(), revision)
+    click.echo(f"Database at revision {migrate.current(_url()) or 'base'}")
+
+
+@db.command()
+@command_errors
+def current() -> None:
+    """Print the schema revision the database is at."""
+    from alliance import migrate
+
+    click.echo(migrate.current(_url()) or "base (empty database)")
+
+
+def _demo_password() -> tuple[str, str]:
+    """The demo password: ALLIANCE_DEMO_PASSWORD, or a random one kept under instance/."""
+    if os.environ.get("ALLIANCE_DEMO_PASSWORD"):
+        return os.environ["ALLIANCE_DEMO_PASSWORD"], "from ALLIANCE_DEMO_PASSWORD"
+    from alliance.config import instance_path
+
+    path = Path(instance_path()) / "demo-password"
+    if path.exists():
+        return path.read_text().strip(), f"kept in {path.name} under instance/"
+    password = "-".join(secrets.token_urlsafe(6) for _ in range(3))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(password)
+    return password, f"generated and kept in {path.name} under instance/"
+
+
+@main.command()
+@in_session
+def demo(session) -> None:
+    """Load the demo alliance if the database has none, and print its sign-ins."""
+    from alliance.demo import SLUG, demo_people, has_any_alliance, load_demo
+
+    password, origin = _demo_password()
+    if has_any_alliance(session):
+        click.echo("The database already has an alliance: the demo was not loaded again.")
+    else:
+        load_demo(session, password)
+        click.echo("Loaded the demo alliance.")
+    click.echo(f"Alliance: {SLUG}")
+    click.echo(f"Demo password ({origin}): {password}")
+    click.echo("Demo sign-ins:")
+    for person in demo_people():
+        click.echo(f"  {person.email:40} {person.roles}")
+
+
+@main.command()
+@in_session
+def tick(session) -> None:
+    """Close decisions past their closing time and e-mail seats still to vote (run from cron)."""
+    from flask import current_app
+
+    from alliance.decisions.services import close_due, send_reminders
+    from alliance.mail import mailer_from_config
+
+    closed = close_due(session)
+    click.echo(
+        f"Closed {len(closed)} decision{'s' if len(closed) != 1 else ''}"
+        + (f": {', '.join(closed)}" if closed else "")
+    )
+    config = current_app.config
+    mailer = mailer_from_config(config)
+    reminded = send_reminders(
+        session, mailer, base_url=config["BASE_URL"], hours=config["REMINDER_HOURS"]
+    )
+    if mailer is not None:
+        click.echo(f"Reminded {reminded} seat{'s' if reminded != 1 else ''}")
+
+
+@main.group()
+def audit() -> None:
+    """Check the tamper-evident record."""
+
+
+@audit.command("verify")
+@command_errors
+def audit_verify() -> None:
+    """Recompute every hash chain; exit 1 naming the first broken event."""
+    from alliance.audit.services import verify_all
+    from alliance.db import db
+
+    app = make_app()
+    with app.app_context(), db.new_session(write=False) as session:
+        reports = verify_all(session)
+    app.extensions["alliance.db"]["engine"].dispose()
+    broken = [r for r in reports if r.broken]
+    for report in reports:
+        state = "BROKEN" if report.broken else "ok"
+        click.echo(f"{report.key}: {report.events} events, {state}")
+    if broken:
+        first = broken[0].broken
+        click.echo(f"{broken[0].key}: {first.reason} (seq {first.seq})")
+        click.echo(f"first broken event: {first.event_id}")
+        sys.exit(1)
+    for report in reports:
+        click.echo(f"head {report.key}: {report.head_hash}")
+
+
+for _command in COMMANDS:
+    main.add_command(_command)
+
+__all__ = ["Refused", "command_errors", "in_session", "main"]
