@@ -1,0 +1,1 @@
+"""Open-book ledgers: providers' budget ledgers uploaded as spreadsheets, kept as versions."""
