@@ -20,7 +20,7 @@ class Actor:
     def label(self) -> str:
         if self.user is not None:
             return self.user.email
-        return "command line" if self.via == "cli" else "anonymous"
+        return {"cli": "command line", "clock": "closing time"}.get(self.via, "anonymous")
 
     @property
     def user_id(self) -> int | None:
@@ -28,3 +28,5 @@ class Actor:
 
 
 CLI = Actor(user=None, via="cli")
+#: Who closes a decision when its closing time passes (by `alliance tick` or on read).
+CLOCK = Actor(user=None, via="clock")

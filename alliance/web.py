@@ -1,9 +1,9 @@
 """Request plumbing shared by every blueprint: sign-in state, headers, errors, commits."""
 
 import math
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
-from flask import Flask, g, jsonify, make_response, render_template, request, session
+from flask import Flask, abort, g, jsonify, make_response, render_template, request, session
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -16,6 +16,7 @@ from alliance.auth.models import UserSession
 from alliance.auth.services import load_session_user, sha256
 from alliance.db import WRITE_METHODS, db, utcnow
 from alliance.errors import DomainError
+from alliance.filters import LONDON
 from alliance.security_log import security_event
 
 login_manager = LoginManager()
@@ -85,6 +86,17 @@ def current_actor() -> Actor:
     return Actor(
         user=user, via="web", ip_address=request.remote_addr, organisation_id=organisation_id
     )
+
+
+def day_bound(text: str | None, *, end: bool = False) -> datetime | None:
+    """The start (or, with end, the end) of a YYYY-MM-DD day in London, for date filters."""
+    if not text:
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        abort(400, "Dates must look like 2026-04-01.")
+    return datetime.combine(day + timedelta(days=1) if end else day, time(), tzinfo=LONDON)
 
 
 def wants_json() -> bool:

@@ -1,27 +1,15 @@
 """The Record page: every event of this alliance, newest first, with the head hash."""
 
-from datetime import date, datetime, time, timedelta
-
-from flask import abort, g, render_template, request
+from flask import g, render_template, request
 from sqlalchemy import select
 
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import chain_for
 from alliance.db import db
-from alliance.filters import LONDON
 from alliance.scoping import alliance_blueprint
+from alliance.web import day_bound
 
 bp = alliance_blueprint("audit", __name__, "/record")
-
-
-def _day(text: str | None, *, end: bool = False) -> datetime | None:
-    if not text:
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        abort(400, "Dates must look like 2026-04-01.")
-    return datetime.combine(day + timedelta(days=1) if end else day, time(), tzinfo=LONDON)
 
 
 @bp.route("")
@@ -35,7 +23,7 @@ def index():
         query = query.where(AuditEvent.action == action)
     if actor:
         query = query.where(AuditEvent.actor_label == actor.lower())
-    since, until = _day(request.args.get("from")), _day(request.args.get("to"), end=True)
+    since, until = day_bound(request.args.get("from")), day_bound(request.args.get("to"), end=True)
     if since:
         query = query.where(AuditEvent.occurred_at >= since)
     if until:

@@ -344,6 +344,13 @@ def test_a_due_decision_closes_by_tick_exactly_once(app, board):
         assert services.close_due(db.session, now=later) == []
         db.session.commit()
         assert board.decision(decision_id).outcome.result is Result.NOT_CARRIED
+        assert board.decision(decision_id).closed_by_label == "closing time"
+        from alliance.audit.models import AuditEvent
+
+        closer = db.session.scalars(
+            select(AuditEvent.actor_label).where(AuditEvent.action == "decision_close")
+        ).one()
+        assert closer == "closing time"
 
 
 def test_a_key_issue_not_carried_opens_the_deadlock_path(app, board):

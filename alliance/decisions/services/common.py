@@ -6,6 +6,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from alliance.actors import Actor
+from alliance.audit.services import record_event
 from alliance.decisions import rules
 from alliance.decisions.models import (
     DeadlockStage,
@@ -137,3 +139,18 @@ def lock_decision(session: Session, decision_id: int) -> Decision:
         .options(selectinload(Decision.seats).selectinload(Seat.votes))
         .execution_options(populate_existing=True)
     ).one()
+
+
+def record_decision_event(
+    session: Session, actor: Actor, action: str, decision: Decision, summary: dict | None = None
+) -> None:
+    """Put something that happened to a decision on its alliance's record."""
+    record_event(
+        session,
+        actor,
+        action,
+        alliance_id=decision.alliance_id,
+        object_type="decision",
+        object_id=decision.reference,
+        summary=summary,
+    )

@@ -5,7 +5,6 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from alliance.actors import Actor
-from alliance.audit.services import record_event
 from alliance.db import utcnow
 from alliance.decisions.models import (
     DeadlockStage,
@@ -16,6 +15,7 @@ from alliance.decisions.models import (
 from alliance.decisions.services.common import (
     NEXT_STAGE,
     InvalidVote,
+    record_decision_event,
     require_chair,
 )
 from alliance.errors import Conflict
@@ -64,14 +64,12 @@ def record_deadlock_step(
         case.resolution = resolution
         case.resolved_at = now
     session.flush()
-    record_event(
+    record_decision_event(
         session,
         actor,
         "deadlock_step",
-        alliance_id=alliance.id,
-        object_type="decision",
-        object_id=decision.reference,
-        summary={
+        decision,
+        {
             "stage": stage.value,
             "notes": step.notes,
             "resolution": resolution.value if resolution else None,

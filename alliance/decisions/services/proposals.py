@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alliance.actors import Actor
-from alliance.audit.services import record_event
 from alliance.db import utcnow
 from alliance.decisions import rules
 from alliance.decisions.models import (
@@ -31,6 +30,7 @@ from alliance.decisions.services.common import (
     closed_message,
     is_chair,
     lock_decision,
+    record_decision_event,
     require_chair,
 )
 from alliance.errors import Conflict, NotFound
@@ -162,14 +162,12 @@ def propose(
     session.add(decision)
     session.flush()
     session.add(_snapshot(decision, actor))
-    record_event(
+    record_decision_event(
         session,
         actor,
         "decision_propose",
-        alliance_id=alliance.id,
-        object_type="decision",
-        object_id=decision.reference,
-        summary={"title": decision.title, "kind": kind.value, "citations": codes},
+        decision,
+        {"title": decision.title, "kind": kind.value, "citations": codes},
     )
     return decision
 
@@ -206,15 +204,7 @@ def edit_draft(
     decision.version += 1
     session.flush()
     session.add(_snapshot(decision, actor))
-    record_event(
-        session,
-        actor,
-        "decision_edit",
-        alliance_id=decision.alliance_id,
-        object_type="decision",
-        object_id=decision.reference,
-        summary={"version": decision.version},
-    )
+    record_decision_event(session, actor, "decision_edit", decision, {"version": decision.version})
 
 
 def open_voting(
@@ -264,14 +254,12 @@ def open_voting(
     decision.abstention_policy = rules.Abstention(alliance.abstention_policy.value)
     decision.quorum = alliance.quorum
     session.flush()
-    record_event(
+    record_decision_event(
         session,
         actor,
         "decision_open",
-        alliance_id=alliance.id,
-        object_type="decision",
-        object_id=decision.reference,
-        summary={
+        decision,
+        {
             "seats": sorted(o.name for o in seated),
             "abstention": decision.abstention_policy.value,
             "quorum": decision.quorum,
@@ -313,14 +301,12 @@ def recuse_seat(
     seat.recusal_note = note.strip() or None
     seat.recused_at = utcnow()
     session.flush()
-    record_event(
+    record_decision_event(
         session,
         actor,
         "decision_recuse",
-        alliance_id=alliance.id,
-        object_type="decision",
-        object_id=decision.reference,
-        summary={
+        decision,
+        {
             "seat": seat.organisation.name,
             "interest": interest.description if interest else None,
             "note": seat.recusal_note,

@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from alliance.actors import CLI
-from alliance.audit.services import record_event
 from alliance.db import utcnow
 from alliance.decisions.models import Decision, DecisionStatus, Reminder, Seat
+from alliance.decisions.services.common import record_decision_event
 from alliance.filters import london
 from alliance.members.models import Alliance, Membership, MembershipRole, Role
 
@@ -75,14 +75,8 @@ def send_reminders(
                 )
             )
             session.flush()
-            record_event(
-                session,
-                CLI,
-                "reminder_send",
-                alliance_id=decision.alliance_id,
-                object_type="decision",
-                object_id=decision.reference,
-                summary={"seat": seat.organisation.name, "to": to},
+            record_decision_event(
+                session, CLI, "reminder_send", decision, {"seat": seat.organisation.name, "to": to}
             )
             reminded += 1
     return reminded

@@ -6,8 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alliance.actors import Actor
-from alliance.audit.services import record_event
+from alliance.actors import CLOCK, Actor
 from alliance.db import utcnow
 from alliance.decisions import rules
 from alliance.decisions.models import (
@@ -34,6 +33,7 @@ from alliance.decisions.services.common import (
     is_chair,
     lock_decision,
     policy_of,
+    record_decision_event,
     require_chair,
     rule_seats,
 )
@@ -62,7 +62,7 @@ def cast_vote(
     now = now or utcnow()
     decision = lock_decision(session, decision.id)
     if decision.status is DecisionStatus.OPEN and decision.closes_at <= now:
-        _close(session, Actor(user=None, via="cli"), decision, now=now, reason="")
+        _close(session, CLOCK, decision, now=now, reason="")
     if decision.status is not DecisionStatus.OPEN:
         raise VotingClosed(
             closed_message(decision)
@@ -106,14 +106,12 @@ def cast_vote(
     )
     session.add(vote)
     session.flush()
-    record_event(
+    record_decision_event(
         session,
         actor,
         "vote_change" if previous else "vote_cast",
-        alliance_id=decision.alliance_id,
-        object_type="decision",
-        object_id=decision.reference,
-        summary={
+        decision,
+        {
             "seat": seat.organisation.name,
             "position": position.value,
             "before": previous.position.value if previous else None,
@@ -150,16 +148,14 @@ def _close(
     decision.status = DecisionStatus.CLOSED
     decision.closed_at = now
     decision.close_reason = reason.strip() or None
-    decision.closed_by_label = actor.label if actor.user else "closing time"
+    decision.closed_by_label = actor.label
     session.flush()
-    record_event(
+    record_decision_event(
         session,
         actor,
         "decision_close",
-        alliance_id=decision.alliance_id,
-        object_type="decision",
-        object_id=decision.reference,
-        summary={"result": result.value, "reason": decision.close_reason, "tally": outcome.tally},
+        decision,
+        {"result": result.value, "reason": decision.close_reason, "tally": outcome.tally},
     )
     if decision.kind is DecisionKind.KEY_ISSUE and result is rules.Result.NOT_CARRIED:
         case = DeadlockCase(decision_id=decision.id, opened_at=now)
@@ -176,14 +172,8 @@ def _close(
             )
         )
         session.flush()
-        record_event(
-            session,
-            actor,
-            "deadlock_open",
-            alliance_id=decision.alliance_id,
-            object_type="decision",
-            object_id=decision.reference,
-            summary={"stage": DeadlockStage.COOLING_OFF.value},
+        record_decision_event(
+            session, actor, "deadlock_open", decision, {"stage": DeadlockStage.COOLING_OFF.value}
         )
     return outcome
 
@@ -209,7 +199,7 @@ def close_decision(
             else "Voting has not opened on this decision"
         )
     if decision.closes_at <= now:
-        return _close(session, Actor(user=None, via="cli"), decision, now=now, reason="")
+        return _close(session, CLOCK, decision, now=now, reason="")
     problems = rules.close_problems(
         everyone_voted=rules.count(rule_seats(decision), policy_of(decision)).everyone_voted,
         reason=reason,
@@ -227,7 +217,7 @@ def close_if_due(session: Session, decision: Decision, now: datetime | None = No
     decision = lock_decision(session, decision.id)
     if decision.status is not DecisionStatus.OPEN:
         return False  # another request closed it first
-    _close(session, Actor(user=None, via="cli"), decision, now=now, reason="")
+    _close(session, CLOCK, decision, now=now, reason="")
     return True
 
 
@@ -270,14 +260,8 @@ def withdraw(
     decision.close_reason = reason.strip()
     decision.closed_by_label = actor.label
     session.flush()
-    record_event(
-        session,
-        actor,
-        "decision_withdraw",
-        alliance_id=alliance.id,
-        object_type="decision",
-        object_id=decision.reference,
-        summary={"reason": decision.close_reason},
+    record_decision_event(
+        session, actor, "decision_withdraw", decision, {"reason": decision.close_reason}
     )
 
 
@@ -304,14 +288,12 @@ def write_statement(
     decision.statement_at = utcnow()
     decision.review_on = review_on
     session.flush()
-    record_event(
+    record_decision_event(
         session,
         actor,
         "decision_statement",
-        alliance_id=alliance.id,
-        object_type="decision",
-        object_id=decision.reference,
-        summary={
+        decision,
+        {
             "statement": decision.outcome_statement,
             "review_on": str(review_on) if review_on else None,
         },
@@ -359,13 +341,11 @@ def sign_off_reserved(
     decision.closed_at = now
     decision.closed_by_label = actor.label
     session.flush()
-    record_event(
+    record_decision_event(
         session,
         actor,
         "reserved_sign_off",
-        alliance_id=decision.alliance_id,
-        object_type="decision",
-        object_id=decision.reference,
-        summary={"result": result.value, "holder": holder.name, "note": note.strip()},
+        decision,
+        {"result": result.value, "holder": holder.name, "note": note.strip()},
     )
     return outcome

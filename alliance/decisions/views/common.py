@@ -1,7 +1,5 @@
 """The decision blueprint and the helpers its pages share."""
 
-from datetime import date, datetime, time, timedelta
-
 from flask import abort, g
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -19,7 +17,6 @@ from alliance.decisions.models import (
 )
 from alliance.decisions.rules import Result
 from alliance.errors import DomainError
-from alliance.filters import LONDON
 from alliance.members.models import Organisation, OrganisationKind
 from alliance.members.services import alphabetical
 from alliance.money import parse_pounds
@@ -88,13 +85,3 @@ def decision_or_404(reference: str) -> Decision:
         return services.decision_by_reference(db.session, g.alliance, reference)
     except DomainError:
         abort(404)
-
-
-def london_day(text: str | None, *, end=False) -> datetime | None:
-    if not text:
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        abort(400, "Dates must look like 2026-04-01.")
-    return datetime.combine(day + timedelta(days=1) if end else day, time(), tzinfo=LONDON)

@@ -20,7 +20,6 @@ from alliance.decisions.views.common import (
     bp,
     budget_effect_from,
     decision_or_404,
-    london_day,
     organisation_or_404,
     proposal_form,
 )
@@ -29,7 +28,7 @@ from alliance.filters import LONDON
 from alliance.members.models import Role
 from alliance.members.rules import Action
 from alliance.scoping import require_role
-from alliance.web import current_actor
+from alliance.web import current_actor, day_bound
 
 FILTERS = ("status", "kind", "principle", "from", "to")
 
@@ -52,7 +51,7 @@ def register_query(args) -> Select:
         query = query.where(Decision.kind == DecisionKind(kind))
     if principle:
         query = query.where(Decision.citations.any(DecisionCitation.code == principle))
-    since, until = london_day(args.get("from")), london_day(args.get("to"), end=True)
+    since, until = day_bound(args.get("from")), day_bound(args.get("to"), end=True)
     if since:
         query = query.where(Decision.created_at >= since)
     if until:
