@@ -38,6 +38,7 @@ format: $(VENV)/.installed-dev
 ## make bench: the benchmarks in bench/ (figures, not pass/fail).
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/audit_chain.py
+	$(BIN)/python bench/ledger_import.py
 
 ## make assets: rebuild static/ from assets/ (needs npm).
 assets:

@@ -52,12 +52,14 @@ def create_app(config: dict | None = None) -> Flask:
     filters.init_app(app)
 
     from alliance.api import decisions as _api_decisions  # noqa: F401 (registers its routes)
+    from alliance.api import ledgers as _api_ledgers  # noqa: F401 (registers its routes)
     from alliance.api.views import bp as api_bp
     from alliance.audit.views import bp as audit_bp
     from alliance.auth.views import bp as auth_bp
     from alliance.decisions import export_views as _decision_exports  # noqa: F401
     from alliance.decisions.views import bp as decisions_bp
     from alliance.decisions.views import needs as decision_needs
+    from alliance.ledgers.views import bp as ledgers_bp
     from alliance.members.views import bp as members_bp
     from alliance.members.views import home_bp
 
@@ -65,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(decisions_bp)
+    app.register_blueprint(ledgers_bp)
     app.register_blueprint(audit_bp)
     # What each domain asks of a person on their dashboard ("what needs me").
     app.extensions["alliance.needs"] = [decision_needs]

@@ -62,6 +62,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_ABSOLUTE_HOURS": _int("ALLIANCE_SESSION_ABSOLUTE_HOURS", 12),
         "WTF_CSRF_TIME_LIMIT": _int("ALLIANCE_CSRF_TIME_LIMIT", 3600),
         "MAX_CONTENT_LENGTH": _int("ALLIANCE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
+        # Ledger files: size, sheet bounds, and the reading child's memory and time.
+        "LEDGER_MAX_BYTES": _int("ALLIANCE_LEDGER_MAX_BYTES", 20 * 1024 * 1024),
+        "LEDGER_MAX_ROWS": _int("ALLIANCE_LEDGER_MAX_ROWS", 250_000),
+        "LEDGER_MAX_COLUMNS": _int("ALLIANCE_LEDGER_MAX_COLUMNS", 200),
+        "LEDGER_WORKER_MEMORY_MB": _int("ALLIANCE_LEDGER_WORKER_MEMORY_MB", 1024),
+        "LEDGER_WORKER_SECONDS": _int("ALLIANCE_LEDGER_WORKER_SECONDS", 60),
         "TRUSTED_HOSTS": hosts or None,
         "PROXY_HOPS": _int("ALLIANCE_PROXY_HOPS", 0),
         # Sign-in throttling, counted in the database so every app server sees it.

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +13,8 @@ from alliance.db import utcnow
 from alliance.decisions import services as decisions
 from alliance.decisions.models import DecisionKind
 from alliance.decisions.rules import Position
+from alliance.ledgers import services as ledger_services
+from alliance.ledgers import structure as ledgers
 from alliance.members import services as members
 from alliance.members.models import (
     Alliance,
@@ -71,6 +74,45 @@ VALUES = [
     ("learning", "Learning", "We try things safely, say what happened and change course."),
 ]
 
+#: (name, other names in providers' ledgers, one a line)
+SERVICE_LINES = (
+    ("Outreach", "Street outreach\nRough sleeping outreach"),
+    ("Housing support", "Supported housing\nTenancy sustainment\nHousing"),
+    ("Substance use treatment", "Drug and alcohol\nSubstance misuse\nTreatment"),
+    ("Mental health", "MH\nMental health support"),
+    ("Peer support", "Lived experience\nPeer mentors"),
+)
+
+#: The providers' 2026-27 ledgers, made by sample_ledgers/make_samples.py.
+SAMPLE_LEDGERS = Path(__file__).resolve().parent.parent / "sample_ledgers"
+LEDGER_YEAR = (date(2026, 4, 1), date(2027, 3, 1))
+_MONTHS = [date(2026 + (i + 3) // 12, (i + 3) % 12 + 1, 1) for i in range(12)]
+#: (organisation, file, the mapping the file needs, or None when the suggestion is right);
+#: in this order, so Harbour's corrected file becomes version 2 of its ledger.
+LEDGER_FILES = (
+    ("vale-mh-trust", "vale-mh-trust-2026-27.xlsx", None),
+    ("harbour-recovery", "harbour-recovery-2026-27.xlsx", None),
+    (
+        "open-door",
+        "open-door-2026-27.xlsx",
+        {"Service": "service_line", "Cost category": "category"}
+        | {f"{month:%b-%y}": "amount_by_period" for month in _MONTHS},
+    ),
+    (
+        "riverside-homes",
+        "riverside-homes-2026-27.csv",
+        {
+            "Period": "date",
+            "Cost Centre": "service_line",
+            "Account Description": "category",
+            "Transaction Description": "description",
+            "Supplier": "counterparty",
+            "Amount": "amount",
+        },
+    ),
+    ("harbour-recovery", "harbour-recovery-2026-27-v2.xlsx", None),
+)
+
 
 @dataclass(frozen=True)
 class DemoPerson:
@@ -116,6 +158,8 @@ def load_demo(session: Session, password: str, *, min_length: int = 15) -> Allia
         )
         for slug, name, kind in ORGANISATIONS
     }
+    # 2025-26 is the baseline year before the agreement; 2026-27 its first year.
+    ledgers.seed_structure(session, CLI, alliance, 2025, years=2, service_lines=SERVICE_LINES)
     users = {}
     for local, name, org_slug, roles in PEOPLE:
         user = create_user(
@@ -172,7 +216,42 @@ def load_demo(session: Session, password: str, *, min_length: int = 15) -> Allia
             declared_on=date(2026, 4, 1),
         )
     _demo_decisions(session, alliance, users)
+    _demo_ledgers(session, alliance, orgs, users)
     return alliance
+
+
+def _demo_ledgers(session: Session, alliance: Alliance, orgs: dict, users: dict) -> None:
+    """Each provider's sample ledger, submitted by its finance lead, then Harbour's correction.
+
+    The sample files live in the repository, not in the installed package: an installation
+    without them gets the demo without ledgers.
+    """
+    if not SAMPLE_LEDGERS.is_dir():
+        return
+    leads = {org: local for local, _, org, roles in PEOPLE if R.FINANCE_LEAD in roles}
+    start, end = LEDGER_YEAR
+    for org_slug, filename, mapping in LEDGER_FILES:
+        organisation = orgs[org_slug]
+        lead = users.get(leads.get(org_slug))
+        actor = CLI if lead is None else Actor(user=lead, organisation_id=organisation.id)
+        data = (SAMPLE_LEDGERS / filename).read_bytes()
+        choices = ledger_services.Choices(start, end, mapping=mapping)
+        preview = ledger_services.read_file(session, alliance, organisation, data, choices)
+        errors = preview.get("problem_counts", {}).get("error")
+        if "refused" in preview or errors:
+            problems = preview.get("refused") or preview["problems"][:5]
+            raise RuntimeError(f"The demo ledger {filename} does not import cleanly: {problems}")
+        ledger_services.submit_lines(
+            session,
+            actor,
+            alliance,
+            organisation,
+            filename=filename,
+            data=data,
+            preview=preview,
+            choices=choices,
+            based_on=ledger_services.current_number(session, organisation, start, end),
+        )
 
 
 def _demo_decisions(session: Session, alliance: Alliance, users: dict) -> None:

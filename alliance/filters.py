@@ -1,6 +1,7 @@
 """Template filters: times shown in Europe/London, plain labels."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -28,8 +29,10 @@ def label(value) -> str:
 
 
 def pounds(value) -> str:
-    """Money as people read it: £12,500.00 (from Decimal, never float)."""
-    return "" if value is None else format_pounds(value)
+    """Money as people read it: £12,500.00 (from Decimal or its string, never float)."""
+    if value is None:
+        return ""
+    return format_pounds(Decimal(value) if isinstance(value, str) else value)
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,14 @@ from alliance.audit import models as audit_models
 from alliance.auth import models as auth_models
 from alliance.db import Base
 from alliance.decisions import models as decisions_models
+from alliance.ledgers import models as ledgers_models
 from alliance.members import models as members_models
 
-__all__ = ["Base", "audit_models", "auth_models", "decisions_models", "members_models"]
+__all__ = [
+    "Base",
+    "audit_models",
+    "auth_models",
+    "decisions_models",
+    "ledgers_models",
+    "members_models",
+]

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from alliance.cli.common import Refused, command_errors, in_session, make_app
+from alliance.cli.ledgers import import_ledger
 from alliance.cli.register import COMMANDS
 
 
@@ -169,7 +170,7 @@ def audit_verify() -> None:
         click.echo(f"head {report.key}: {report.head_hash}")
 
 
-for _command in COMMANDS:
+for _command in [*COMMANDS, import_ledger]:
     main.add_command(_command)
 
 __all__ = ["Refused", "command_errors", "in_session", "main"]

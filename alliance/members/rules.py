@@ -14,6 +14,7 @@ class Action(enum.StrEnum):
     DECLARE_INTEREST = "declare_interest"
     MANAGE_INTERESTS = "manage_interests"
     PROPOSE_DECISION = "propose_decision"
+    EDIT_BUDGET_STRUCTURE = "edit_budget_structure"
 
 
 #: Every member reads everything (open book); writes by role.
@@ -25,6 +26,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.DECLARE_INTEREST: frozenset(Role) - {Role.OBSERVER},
     Action.MANAGE_INTERESTS: frozenset({Role.MANAGER}),
     Action.PROPOSE_DECISION: frozenset({Role.MANAGER, Role.COMMISSIONER}),
+    #: Financial years, cost categories and service lines of the open-book ledgers.
+    Action.EDIT_BUDGET_STRUCTURE: frozenset({Role.MANAGER}),
 }
 
 

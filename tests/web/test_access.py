@@ -21,6 +21,8 @@ from alliance.audit.services import chain_for
 from alliance.auth.models import User
 from alliance.auth.services import create_user, user_by_email
 from alliance.db import db
+from alliance.ledgers import structure
+from alliance.ledgers.models import CostCategory, FinancialYear, Limb, ServiceLine
 from alliance.members import services as members
 from alliance.members.models import (
     Alliance,
@@ -53,6 +55,8 @@ ROLES = [
 EVERYONE_BUT_OBSERVERS = frozenset(ROLES) - {"observer"}
 MANAGERS = frozenset({"manager"})
 _unique = itertools.count(1)
+#: Financial years for tests that add one (each may be set up once per alliance).
+_years = itertools.count(2031)
 
 
 # --- the shared world ------------------------------------------------------------------
@@ -106,6 +110,16 @@ def shared(server, tmp_path_factory):
         }
     )
     shared = Shared(app, build_world(app))
+    shared.run(
+        lambda s: structure.seed_structure(
+            s,
+            CLI,
+            shared.alliance(s),
+            2026,
+            categories=structure.STANDARD_CATEGORIES[:2],
+            service_lines=(("Outreach", "Street outreach"),),
+        )
+    )
     shared.pages = riverside_pages(shared)
     yield shared
     app.extensions["alliance.db"]["engine"].dispose()
@@ -415,6 +429,90 @@ def end_appointment(shared: Shared, who: str) -> Attempt:
     )
 
 
+def add_financial_year(shared: Shared, who: str) -> Attempt:
+    year = next(_years)
+
+    def applied(session):
+        row = session.scalars(select(FinancialYear).where(FinancialYear.start_year == year)).one()
+        assert row.alliance_id == shared.world.alliance_id
+
+    return Attempt(
+        f"{RIVERSIDE}/ledgers/structure", {"start_year": str(year)}, applied, "financial_year_add"
+    )
+
+
+def add_cost_category(shared: Shared, who: str) -> Attempt:
+    name = f"Category {next(_unique)}"
+
+    def applied(session):
+        row = session.scalars(select(CostCategory).where(CostCategory.name == name)).one()
+        assert (row.alliance_id, row.limb) == (shared.world.alliance_id, Limb.LIMB2)
+
+    return Attempt(
+        f"{RIVERSIDE}/ledgers/structure/categories/new",
+        {"name": name, "limb": "limb2", "synonyms": f"Other name {next(_unique)}"},
+        applied,
+        "cost_category_add",
+    )
+
+
+def change_cost_category(shared: Shared, who: str) -> Attempt:
+    category_id = shared.run(
+        lambda s: (
+            structure.add_cost_category(
+                s, CLI, shared.alliance(s), name=f"Category {next(_unique)}", limb=Limb.LIMB1
+            ).id
+        )
+    )
+    name = f"Renamed category {next(_unique)}"
+
+    def applied(session):
+        assert session.get(CostCategory, category_id).name == name
+
+    return Attempt(
+        f"{RIVERSIDE}/ledgers/structure/categories/{category_id}",
+        {"name": name, "limb": "limb1", "synonyms": ""},
+        applied,
+        "cost_category_update",
+    )
+
+
+def add_service_line(shared: Shared, who: str) -> Attempt:
+    name = f"Service {next(_unique)}"
+
+    def applied(session):
+        row = session.scalars(select(ServiceLine).where(ServiceLine.name == name)).one()
+        assert row.alliance_id == shared.world.alliance_id
+
+    return Attempt(
+        f"{RIVERSIDE}/ledgers/structure/service-lines/new",
+        {"name": name, "synonyms": ""},
+        applied,
+        "service_line_add",
+    )
+
+
+def change_service_line(shared: Shared, who: str) -> Attempt:
+    line_id = shared.run(
+        lambda s: (
+            structure.add_service_line(
+                s, CLI, shared.alliance(s), name=f"Service {next(_unique)}"
+            ).id
+        )
+    )
+    name = f"Renamed service {next(_unique)}"
+
+    def applied(session):
+        assert session.get(ServiceLine, line_id).name == name
+
+    return Attempt(
+        f"{RIVERSIDE}/ledgers/structure/service-lines/{line_id}",
+        {"name": name, "synonyms": ""},
+        applied,
+        "service_line_update",
+    )
+
+
 #: Each write action of the web UI today, and the roles that may do it.
 MATRIX = {
     "add an organisation": (add_organisation, MANAGERS),
@@ -428,6 +526,11 @@ MATRIX = {
     "declare an interest": (declare_interest, EVERYONE_BUT_OBSERVERS),
     "end someone else's interest": (end_someone_elses_interest, MANAGERS),
     "end their own interest": (end_own_interest, EVERYONE_BUT_OBSERVERS),
+    "add a financial year": (add_financial_year, MANAGERS),
+    "add a cost category": (add_cost_category, MANAGERS),
+    "change a cost category": (change_cost_category, MANAGERS),
+    "add a service line": (add_service_line, MANAGERS),
+    "change a service line": (change_service_line, MANAGERS),
 }
 EVERY_POST = [*(make for make, _ in MATRIX.values()), end_appointment]
 #: Actions whose path names a riverside object by its id.
@@ -436,6 +539,8 @@ POSTS_WITH_IDS = [
     change_roles,
     end_someone_elses_interest,
     end_appointment,
+    change_cost_category,
+    change_service_line,
 ]
 
 
@@ -448,6 +553,8 @@ def riverside_pages(shared: Shared) -> list[str]:
         membership_ids = session.scalars(
             select(Membership.id).where(Membership.alliance_id == alliance.id)
         ).all()
+        categories = structure.cost_categories(session, alliance)
+        lines = structure.service_lines(session, alliance)
         return [
             f"{RIVERSIDE}/",
             f"{RIVERSIDE}/members",
@@ -458,12 +565,20 @@ def riverside_pages(shared: Shared) -> list[str]:
             *(f"{RIVERSIDE}/members/organisations/{i}" for i in org_ids),
             *(f"{RIVERSIDE}/members/people/{i}" for i in membership_ids),
             *(f"{RIVERSIDE}/settings/principles/{p.code}" for p in alliance.principles),
+            f"{RIVERSIDE}/ledgers/structure",
+            *(f"{RIVERSIDE}/ledgers/structure/categories/{c.id}" for c in categories),
+            *(f"{RIVERSIDE}/ledgers/structure/service-lines/{line.id}" for line in lines),
         ]
 
     return shared.read(pages)
 
 
-MANAGER_FORMS = [f"{RIVERSIDE}/members/organisations/new", f"{RIVERSIDE}/members/invitations"]
+MANAGER_FORMS = [
+    f"{RIVERSIDE}/members/organisations/new",
+    f"{RIVERSIDE}/members/invitations",
+    f"{RIVERSIDE}/ledgers/structure/categories/new",
+    f"{RIVERSIDE}/ledgers/structure/service-lines/new",
+]
 
 
 # --- the role x action matrix ----------------------------------------------------------
@@ -512,13 +627,17 @@ def test_every_role_can_read_every_riverside_page(shared, role):
     assert statuses == dict.fromkeys(statuses, 200)
 
 
-def test_only_managers_open_the_forms_for_adding_organisations_and_inviting(shared):
+def test_only_managers_open_the_forms_for_adding_organisations_inviting_and_the_structure(
+    shared,
+):
     statuses = {
         role: [shared.browser_for(role).get(page).status_code for page in MANAGER_FORMS]
         for role in ROLES
     }
 
-    assert statuses == {role: [200, 200] if role == "manager" else [403, 403] for role in ROLES}
+    assert statuses == {
+        role: [200 if role == "manager" else 403] * len(MANAGER_FORMS) for role in ROLES
+    }
 
 
 def test_the_members_page_lists_organisations_alphabetically_whatever_their_case(shared):
@@ -596,6 +715,8 @@ def test_a_riverside_manager_gets_404_on_every_elsewhere_page(shared):
         f"{ELSEWHERE}/settings",
         f"{ELSEWHERE}/settings/principles/a",
         f"{ELSEWHERE}/record",
+        f"{ELSEWHERE}/ledgers/structure",
+        f"{ELSEWHERE}/ledgers/structure/categories/new",
     ]
 
     statuses = {page: browser.get(page).status_code for page in pages}
@@ -625,7 +746,10 @@ def test_riverside_ids_under_another_alliances_address_are_404_for_its_own_manag
     pages = [
         page.replace(RIVERSIDE, ELSEWHERE)
         for page in shared.pages
-        if "/organisations/" in page or "/people/" in page
+        if any(
+            part in page
+            for part in ("/organisations/", "/people/", "/categories/", "/service-lines/")
+        )
     ]
 
     statuses = {page: browser.get(page).status_code for page in pages}

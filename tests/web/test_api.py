@@ -24,6 +24,8 @@ from alliance.members.models import Alliance, AppointmentKind, InterestKind, Org
 API = "/api/v1"
 DOCUMENT_URI = "urn:alliance:openapi"
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+#: Covered by tests/web/test_ledger_api.py, which validates each response against the document.
+LEDGER_PATHS = "/alliances/{slug}/ledgers/"
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -180,7 +182,12 @@ def test_every_documented_endpoint_answers_with_its_documented_200_body(app, wor
     fill_world(app, world)
     raw = token_for(app, world.emails["manager"])
     document = served_document(app)
-    operations = sorted(op for op in documented_operations(document) if op not in DECISION_OPS)
+    operations = sorted(
+        op
+        for op in documented_operations(document)
+        # Decisions and ledgers need data first: their own tests validate every response.
+        if op not in DECISION_OPS and not op[0].startswith(LEDGER_PATHS)
+    )
     assert operations, "the document has no operations"
 
     for path, method in operations:

@@ -16,7 +16,12 @@ CSRF_MESSAGE = "Your form expired or did not come from this service"
 NEW_ORG = "/alliances/riverside/members/organisations/new"
 NEW_ORG_FORM = {"name": "Northgate Housing", "kind": "provider", "joined_on": ["1", "5", "2026"]}
 #: Values for URL parts; any other part gets 1 (an id that may or may not exist).
-URL_VALUES = {"slug": "riverside", "token": "not-a-real-invitation", "filename": "app.css"}
+URL_VALUES = {
+    "slug": "riverside",
+    "token": "not-a-real-invitation",
+    "filename": "app.css",
+    "fmt": "csv",
+}
 
 
 @pytest.fixture

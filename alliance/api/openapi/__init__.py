@@ -4,6 +4,7 @@ from copy import deepcopy
 
 from alliance.api.openapi.common import PATHS, SCHEMAS
 from alliance.api.openapi.decisions import DECISION_PATHS, DECISION_SCHEMAS
+from alliance.api.openapi.ledgers import LEDGER_PATHS, LEDGER_SCHEMAS
 
 
 def document() -> dict:
@@ -14,7 +15,8 @@ def document() -> dict:
             "info": {
                 "title": "alliance API",
                 "version": "1",
-                "description": "Read the alliance register and its tamper-evident record. Money is "
+                "description": "Read the alliance register and its tamper-evident record, vote on "
+                "decisions, and upload and read open-book ledgers. Money is "
                 "sent as strings with two decimal places; times are ISO 8601 UTC with Z.",
             },
             "servers": [{"url": "/api/v1"}],
@@ -22,6 +24,7 @@ def document() -> dict:
             "paths": {
                 **PATHS,
                 **DECISION_PATHS,
+                **LEDGER_PATHS,
                 "/openapi.json": {
                     "get": {
                         "operationId": "getOpenApi",
@@ -37,7 +40,7 @@ def document() -> dict:
                 },
             },
             "components": {
-                "schemas": {**SCHEMAS, **DECISION_SCHEMAS},
+                "schemas": {**SCHEMAS, **DECISION_SCHEMAS, **LEDGER_SCHEMAS},
                 "securitySchemes": {
                     "bearer": {
                         "type": "http",

@@ -1,0 +1,100 @@
+"""The preview being built: lines and located problems, and how a cell is named. Pure."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from alliance.ledgers.reading import Sheet
+from alliance.ledgers.safety import column_letters
+from alliance.ledgers.table import cell_text
+from alliance.ledgers.values import ValueProblem, parse_period
+
+
+def key(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def add_months(start: date, months: int) -> date:
+    total = start.year * 12 + start.month - 1 + months
+    return date(total // 12, total % 12 + 1, 1)
+
+
+def months_between(start: date | None, end: date | None) -> int:
+    if not start or not end:
+        return 0
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def period_months(period) -> int:
+    """How many months a period covers: a year 12, a month or a day 1."""
+    return 12 if period.granularity in ("financial_year", "year") else 1
+
+
+def _lookup(entries: list[dict]) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    for entry in entries:
+        for name in [entry["name"], *entry.get("synonyms", [])]:
+            found.setdefault(key(name), entry)
+    return found
+
+
+class Preview:
+    """Collects lines and problems while one sheet is read."""
+
+    def __init__(self, sheet: Sheet, options: dict) -> None:
+        self.sheet = sheet
+        self.lines: list[dict] = []
+        self.problems: list[dict] = []
+        self.counts = {"error": 0, "warning": 0, "notice": 0}
+        self.control: dict | None = None
+        self.scale = Decimal(int(options.get("scale") or 1))
+        start, end = options.get("period_start"), options.get("period_end")
+        self.start = date.fromisoformat(start) if start else None
+        self.end = date.fromisoformat(end) if end else None
+        self.categories = _lookup(options.get("categories", []))
+        self.service_lines = _lookup(options.get("service_lines", []))
+        self._periods: dict = {}
+        self.on_progress = None  # called as (row, rows) while a large sheet is read
+
+    def where(self, row: int, column: int | None = None) -> str:
+        """``Sheet!F14``, or for CSV ``line 14, column F`` (``row`` is 0-based)."""
+        letters = column_letters(column + 1) if column is not None else ""
+        if self.sheet.lines is not None:
+            line = self.sheet.lines[row] if row < len(self.sheet.lines) else row + 1
+            return f"line {line:,}, column {letters}" if letters else f"line {line:,}"
+        name = self.sheet.name
+        if not re.fullmatch(r"\w+", name):
+            name = "'" + name.replace("'", "''") + "'"
+        return f"{name}!{letters}{row + 1}" if letters else f"{name}!{row + 1}:{row + 1}"
+
+    def problem(self, severity: str, where: str, message: str) -> None:
+        self.counts[severity] += 1
+        self.problems.append({"severity": severity, "where": where, "message": message})
+
+    def period(self, raw, where: str) -> tuple[date | None, int] | None:
+        """(first month, months) for a period cell; None after recording an error."""
+        memo = (type(raw), raw)
+        if memo not in self._periods:
+            self._periods[memo] = self._read_period(raw)
+        result = self._periods[memo]
+        if isinstance(result, str):
+            self.problem("error", where, result)
+            return None
+        return result
+
+    def _read_period(self, raw) -> tuple[date | None, int] | str:
+        try:
+            found = parse_period(raw)
+        except ValueProblem as exc:
+            return str(exc)
+        if found is None:
+            return "there is no date or period here; every line needs one"
+        months = period_months(found)
+        start = found.start.replace(day=1)
+        outside = self.start and (start < self.start or add_months(start, months - 1) > self.end)
+        if outside:
+            return (
+                f"“{cell_text(raw)}” is outside the ledger's period "
+                f"({self.start:%B %Y} to {self.end:%B %Y})"
+            )
+        return start, months
