@@ -43,8 +43,8 @@ UNITS = (
     (
         "not pounds",
         re.compile(
-            r"[€$]|\b(euros?|dollars?|pesos?|tonnes?|tons|kwh|litres?|inwoners?|per "
-            r"(inhabitant|head|capita))\b|\beuro's",
+            r"[€$]|\b(euros?|dollars?|pesos?|tonnes?|tons|kwh|litres?|per "
+            r"(inhabitant|inwoner|head|capita))\b|\beuro's",
             re.I,
         ),
         "check that its figures are money in pounds.",
@@ -160,10 +160,12 @@ def check_rates(preview: Preview, row: int, column: int, name: str) -> None:
         )
 
 
-def check_units(preview: Preview, header_row: int) -> None:
-    """One warning for each kind of unit the titles, headings or notes state."""
+def check_units(preview: Preview, header_row: int, header_rows: int, amounts: set[int]) -> None:
+    """One warning for each kind of unit the titles and the amount columns' headings state
+    (and, for £000s, the notes under the table). ``header_row`` is 1-based, the last."""
     rows = preview.sheet.rows
     notes = range(max(header_row, len(rows) - 30), len(rows))
+    headings = header_row - header_rows
     said = set()
     for r in [*range(header_row), *notes]:
         for c, value in enumerate(rows[r]):
@@ -172,6 +174,10 @@ def check_units(preview: Preview, header_row: int) -> None:
             for kind, pattern, advice in UNITS:
                 if kind in said or (kind == "thousands" and preview.scale != 1):
                     continue
+                if kind != "thousands" and (
+                    r >= header_row or (r >= headings and c not in amounts)
+                ):
+                    continue  # "Litres" over another column; a note under the table
                 if pattern.search(value):
                     said.add(kind)
                     text = " ".join(value.split())[:80]

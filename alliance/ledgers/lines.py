@@ -68,7 +68,7 @@ def read_lines(preview: Preview, found: Table, mapping: dict[str, str]) -> None:
             "(or, for months or categories across the page, to “Amounts, for the …”).",
         )
         return
-    check_units(preview, found.header_row)
+    check_units(preview, found.header_row, found.header_rows, {c for c, _ in amounts})
     for c, field in amounts:
         if field != "amount_by_category":
             check_rates(preview, found.header_row - 1, c, found.names[c])

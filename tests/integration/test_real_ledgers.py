@@ -320,13 +320,18 @@ EXPECTED = {
     # Macro-enabled (.xlsm), and prose only.
     "hscic-dols-2011-12-definitions-only.xlsm": Refused("macros", "contains macros"),
     # A shape test: years across the page (calendar years), sub-sector as the category;
-    # the Total row is the control total; Source and Note rows are left out.
+    # the Total row is the control total; Source and Note rows are left out. The figures
+    # are tonnes of carbon, which the units row says and the preview warns about.
     "mt-excel-pasting-title-units-rows.csv": Imports(
         {"mapping": {"Year": "category"} | {str(y): "amount_by_period" for y in range(2000, 2008)}},
         104,
         "901445.00",
         ("Total", "901445.00"),
-        ("calendar years", "left out: “Source: Office for National Statistics.”"),
+        (
+            "calendar years",
+            "left out: “Source: Office for National Statistics.”",
+            "“thousand tonnes carbon equivalent”: check that its figures are money in pounds",
+        ),
     ),
     # Function / sub-function rows are the sums of their sub-functions (to rounding):
     # only the 87 leaves are lines.
@@ -338,7 +343,7 @@ EXPECTED = {
     ),
     # Three heading rows (provincie / letter / province); Groningen's column; cluster names
     # are the categories. Income and spending net to the final Totaal (0); the population
-    # and council counts under it are left out.
+    # and council counts under it are left out. Euros per inhabitant: warned, not refused.
     "mt-nl-budget-analysis-2011-multirow-header.csv": Imports(
         {
             "header_row": 6,
@@ -348,7 +353,10 @@ EXPECTED = {
         22,
         "0.00",
         ("Totaal", "0.00"),
-        ("comes after the file's total, so it was left out: “Aantal inwoners”",),
+        (
+            "comes after the file's total, so it was left out: “Aantal inwoners”",
+            "per inwoner (exclusief G4 en artikel 12-gemeenten)”: check that its figures are money",
+        ),
     ),
     # The Report sheet: series rows, bonds outstanding (formulas with saved values, each
     # flagged); GRAND TOTALS is the control total; hidden sheets reported, not read.

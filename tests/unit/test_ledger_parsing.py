@@ -567,6 +567,29 @@ def test_a_thousands_title_warns_when_the_scale_is_pounds():
     assert problems(preview(data, scale=1000), "warning") == []
 
 
+@pytest.mark.parametrize(
+    ("title", "advice"),
+    [
+        (
+            "Money GDP (£ million)",
+            "amounts in millions of pounds must be converted to pounds or £ thousands first.",
+        ),
+        ("bedragen in Euro's per inwoner", "check that its figures are money in pounds."),
+        ("Budget (€)", "check that its figures are money in pounds."),
+    ],
+)
+def test_a_title_naming_other_units_than_pounds_warns(title, advice):
+    result = preview(csv(f"{title}\n\nService,Amount\nHome care,1.5\n"))
+    assert problems(result, "warning") == [
+        ("line 1, column A", f"The file says “{title}”: {advice}")
+    ]
+
+
+def test_a_heading_over_another_column_is_not_taken_for_the_amounts_unit():
+    result = preview(csv("Date,Litres,Amount\n01/04/2026,40,60.00\n"))
+    assert problems(result, "warning") == []
+
+
 def test_a_column_of_unit_costs_or_rates_is_questioned():
     data = csv("Service,Unit cost per week\nHome care,878.39\n")
     result = preview(data, mapping={"Unit cost per week": "amount"})
