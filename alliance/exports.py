@@ -69,7 +69,8 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quoted}"
 
 
-def _download(body, mimetype: str, filename: str) -> Response:
+def download(body, mimetype: str, filename: str) -> Response:
+    """Any download: an attachment with an RFC 6266 name, never sniffed."""
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -111,7 +112,7 @@ def csv_response(filename: str, header: Row, rows: Iterable[Row]) -> Response:
             buffer.seek(0)
             buffer.truncate()
 
-    return _download(generate(), CSV_MIMETYPE, filename)
+    return download(generate(), CSV_MIMETYPE, filename)
 
 
 def _chain(header: Row, rows: Iterable[Row]) -> Iterator[Row]:
@@ -186,4 +187,4 @@ def xlsx_response(filename: str, sheets: dict[str, tuple[Row, Iterable[Row]]]) -
             sheet.append([_xlsx_cell(sheet, value) for value in row])
     body = io.BytesIO()
     workbook.save(body)
-    return _download(body.getvalue(), XLSX_MIMETYPE, filename)
+    return download(body.getvalue(), XLSX_MIMETYPE, filename)

@@ -283,7 +283,7 @@ def ledger_upload(slug: str):
     if given:
         # As the command line does: a column letter stands for its heading, and the
         # columns not given keep their suggested fields.
-        from alliance.cli.ledgers import merge_mapping
+        from alliance.ledgers.mapping import merge_mapping
 
         first = services.read_file(db.session, alliance, organisation, data, choices)
         columns, suggested = first.get("columns", []), first.get("mapping") or {}

@@ -1,6 +1,5 @@
 """`alliance import-ledger`: the same preview as the web page, then (unless --dry-run) a version."""
 
-import re
 import sys
 from pathlib import Path
 
@@ -26,24 +25,6 @@ def _mapping_pairs(pairs: tuple[str, ...]) -> dict[str, str]:
             )
         mapping[column.strip()] = field.strip()
     return mapping
-
-
-def merge_mapping(columns: list[dict], suggested: dict, given: dict) -> dict[str, str]:
-    """Given choices win; a column letter (``E``) stands for that column's heading."""
-    letters = {column["letter"]: column["name"] for column in columns}
-    names = {column["name"] for column in columns}
-    chosen = {}
-    for column, field in given.items():
-        if column not in names and re.fullmatch(r"[A-Z]{1,3}", column) and column in letters:
-            column = letters[column]
-        chosen[column] = field
-    singles = {field for field in chosen.values() if not field.startswith("amount_by")}
-    merged = {
-        name: field
-        for name, field in suggested.items()
-        if name not in chosen and field not in singles
-    }
-    return merged | chosen
 
 
 def print_preview(preview: dict) -> None:
@@ -131,6 +112,8 @@ def import_ledger(session, file, slug, org, period, sheet, header_row, scale, ma
     try:
         preview = services.read_file(session, alliance, organisation, data, choices, progress)
         if given and "refused" not in preview:
+            from alliance.ledgers.mapping import merge_mapping
+
             choices.mapping = merge_mapping(preview["columns"], preview["mapping"], given)
             preview = services.read_file(session, alliance, organisation, data, choices)
     finally:

@@ -138,3 +138,21 @@ def _category_names(options: dict) -> set[str]:
         names.add(normalise_heading(entry["name"]))
         names.update(normalise_heading(s) for s in entry.get("synonyms", []))
     return names
+
+
+def merge_mapping(columns: list[dict], suggested: dict, given: dict) -> dict[str, str]:
+    """Given choices win; a column letter (``E``) stands for that column's heading."""
+    letters = {column["letter"]: column["name"] for column in columns}
+    names = {column["name"] for column in columns}
+    chosen = {}
+    for column, field in given.items():
+        if column not in names and re.fullmatch(r"[A-Z]{1,3}", column) and column in letters:
+            column = letters[column]
+        chosen[column] = field
+    singles = {field for field in chosen.values() if not field.startswith("amount_by")}
+    merged = {
+        name: field
+        for name, field in suggested.items()
+        if name not in chosen and field not in singles
+    }
+    return merged | chosen

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from alliance.ledgers.reading import Sheet
+from alliance.ledgers.rules import add_months, month_count
 from alliance.ledgers.safety import column_letters
 from alliance.ledgers.table import cell_text
 from alliance.ledgers.values import ValueProblem, parse_period
@@ -14,15 +15,9 @@ def key(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
-def add_months(start: date, months: int) -> date:
-    total = start.year * 12 + start.month - 1 + months
-    return date(total // 12, total % 12 + 1, 1)
-
-
 def months_between(start: date | None, end: date | None) -> int:
-    if not start or not end:
-        return 0
-    return (end.year - start.year) * 12 + end.month - start.month + 1
+    """How many months the ledger's period covers (0 when it has none)."""
+    return month_count(start, end) if start and end else 0
 
 
 def period_months(period) -> int:

@@ -39,7 +39,7 @@ def first_of_month(day: date) -> date:
     return day.replace(day=1)
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
 
@@ -52,7 +52,7 @@ def month_count(start: date, end: date) -> int:
 def months_between(start: date, end: date) -> list[date]:
     """The first day of every month from start's month to end's month, both included."""
     first = first_of_month(start)
-    return [_add_months(first, n) for n in range(max(month_count(start, end), 0))]
+    return [add_months(first, n) for n in range(max(month_count(start, end), 0))]
 
 
 def _parse_month(text: str) -> date:

@@ -2,7 +2,7 @@
 
 from alliance.api.openapi.common import ERRORS, SLUG, _json
 from alliance.ledgers.mapping import FIELDS
-from alliance.ledgers.services import MEDIA_TYPES
+from alliance.ledgers.services.submitting import MEDIA_TYPES
 
 MONEY = {
     "type": "string",

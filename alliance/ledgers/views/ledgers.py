@@ -1,11 +1,10 @@
 """Reading ledgers: every current ledger, an organisation's versions, one version and its diff."""
 
-from urllib.parse import quote
-
 from flask import Response, abort, g, render_template, request
 
 from alliance.db import db
 from alliance.errors import DomainError
+from alliance.exports import download
 from alliance.ledgers import versions as reads
 from alliance.ledgers.rules import format_range, label_range, parse_range
 from alliance.ledgers.views.common import bp
@@ -94,12 +93,7 @@ def original(org: str, number: int):
 
 def attachment(content: bytes, media_type: str, filename: str) -> Response:
     """A download that is never shown in the browser (RFC 6266 name, nosniff)."""
-    ascii_name = "".join(c if c.isalnum() or c in "._-" else "_" for c in filename) or "ledger"
-    response = Response(content, mimetype=media_type)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    response = download(content, media_type, filename)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

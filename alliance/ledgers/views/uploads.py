@@ -90,18 +90,12 @@ def _staged(upload_id: str):
 def preview(upload_id: str):
     staged = _staged(upload_id)
     if request.method == "POST":
-        found = services.read_file(
-            db.session,
-            g.alliance,
-            staged.organisation,
-            staged.content,
-            services.staged_choices(staged),
-        )
-        form = mapping_form(found.get("columns", []))
+        columns = (staged.options or {}).get("columns", [])
+        form = mapping_form(columns)
         if form.validate_on_submit():
             mapping = {
                 column["name"]: getattr(form, f"column_{i}").data
-                for i, column in enumerate(found.get("columns", []))
+                for i, column in enumerate(columns)
             }
             services.preview_staged(
                 db.session,
