@@ -66,6 +66,15 @@ def load_config(overrides: dict | None = None) -> dict:
         "LEDGER_MAX_BYTES": _int("ALLIANCE_LEDGER_MAX_BYTES", 20 * 1024 * 1024),
         "LEDGER_MAX_ROWS": _int("ALLIANCE_LEDGER_MAX_ROWS", 250_000),
         "LEDGER_MAX_COLUMNS": _int("ALLIANCE_LEDGER_MAX_COLUMNS", 200),
+        # xlsx and ods are zips: the largest part and the whole, unpacked (SECURITY.md A5).
+        "LEDGER_MAX_PART_BYTES": _int("ALLIANCE_LEDGER_MAX_PART_BYTES", 25 * 1024 * 1024),
+        "LEDGER_MAX_UNPACKED_BYTES": _int("ALLIANCE_LEDGER_MAX_UNPACKED_BYTES", 50 * 1024 * 1024),
+        # New files per person per window (429 beyond), and each organisation's storage.
+        "LEDGER_UPLOADS_PER_WINDOW": _int("ALLIANCE_LEDGER_UPLOADS_PER_WINDOW", 10),
+        "LEDGER_UPLOAD_WINDOW_MINUTES": _int("ALLIANCE_LEDGER_UPLOAD_WINDOW_MINUTES", 10),
+        "LEDGER_STORAGE_QUOTA_BYTES": _int(
+            "ALLIANCE_LEDGER_STORAGE_QUOTA_BYTES", 500 * 1024 * 1024
+        ),
         "LEDGER_WORKER_MEMORY_MB": _int("ALLIANCE_LEDGER_WORKER_MEMORY_MB", 1024),
         "LEDGER_WORKER_SECONDS": _int("ALLIANCE_LEDGER_WORKER_SECONDS", 60),
         "TRUSTED_HOSTS": hosts or None,

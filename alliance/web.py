@@ -206,7 +206,10 @@ def init_app(app: Flask) -> None:
     def domain_error(error: DomainError):
         if error.status == 403:
             security_event("authz_fail", user=current_actor().label, reason=error.message)
-        return _error_response(error.status, error.message, code=error.code)
+        response = make_response(_error_response(error.status, error.message, code=error.code))
+        if "retry_after" in error.context:
+            response.headers["Retry-After"] = str(error.context["retry_after"])
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

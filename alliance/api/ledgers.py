@@ -18,6 +18,7 @@ from alliance.ledgers import services
 from alliance.ledgers import versions as reads
 from alliance.ledgers.mapping import FIELDS
 from alliance.ledgers.models import CostCategory, LedgerLine, LedgerVersion, ServiceLine
+from alliance.ledgers.preview import Line
 from alliance.ledgers.rules import format_range, label_range, parse_range
 from alliance.ledgers.views.ledgers import attachment
 from alliance.members.models import Organisation, Role
@@ -41,8 +42,8 @@ def ledger_organisation_json(org: Organisation) -> dict:
 # --- the preview -----------------------------------------------------------------------
 
 
-def _preview_line(line: dict) -> dict:
-    return {**line, "budget": money(line.get("budget")), "amount": money(line["amount"])}
+def _preview_line(line: Line) -> dict:
+    return {**line._asdict(), "budget": money(line.budget), "amount": money(line.amount)}
 
 
 def _pairs(pairs) -> list[list]:

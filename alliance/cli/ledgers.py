@@ -142,6 +142,7 @@ def import_ledger(session, file, slug, org, period, sheet, header_row, scale, ma
     if dry_run:
         click.echo("Dry run: nothing was stored.")
         return
+    services.check_quota(session, organisation, len(data))
     version = services.submit_lines(
         session,
         CLI,

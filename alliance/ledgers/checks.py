@@ -19,7 +19,7 @@ import re
 from decimal import Decimal
 
 from alliance.ledgers.preview import Preview
-from alliance.ledgers.values import PENNY, ValueProblem, parse_amount
+from alliance.ledgers.values import PENNY, ValueProblem, exact, parse_amount
 
 _DECIMAL_POINT = re.compile(r"(\d)\.(\d+)")
 _RATES = re.compile(
@@ -61,7 +61,9 @@ def read_amount(raw, scale: Decimal) -> Decimal | None:
         if not places or "decimal places" not in str(problem):
             raise
         return _finer(raw, scale, places, problem)
-    return None if value is None else (value * scale).quantize(PENNY)
+    if value is None or scale == 1:
+        return value
+    return exact(value * scale, str(raw))
 
 
 def _scale_places(scale: Decimal) -> int:
@@ -137,8 +139,10 @@ def footer_after_total(parsed: list[tuple]) -> tuple[int, list[int]] | None:
     totals = [
         (r, payload[1]) for r, kind, payload in parsed if kind == "total" and payload[1] is not None
     ]
+    if not totals:
+        return None
     lines = [(r, row_sum(payload[0])) for r, kind, payload in parsed if kind == "line"]
-    if not totals or not lines:
+    if not lines:
         return None
     total_row, amount = totals[-1]
     above = [value for r, value in lines if r < total_row]

@@ -8,6 +8,7 @@ error at its cell. Lines that are the sums of the lines under them, and rows of 
 after a total that closes the table, are left out too (checks.py) and reported.
 """
 
+import functools
 import re
 from decimal import Decimal
 
@@ -20,7 +21,14 @@ from alliance.ledgers.checks import (
     row_sum,
 )
 from alliance.ledgers.mapping import AMOUNT_FIELDS, TEXT_LIMITS, clean_text
-from alliance.ledgers.preview import Preview, add_months, key, months_between, period_months
+from alliance.ledgers.preview import (
+    Line,
+    Preview,
+    add_months,
+    key,
+    months_between,
+    period_months,
+)
 from alliance.ledgers.report import choose_control, report
 from alliance.ledgers.safety import column_letters
 from alliance.ledgers.table import (
@@ -49,6 +57,11 @@ LIMB_WORDS = {
     }.items()
     for word in words
 }
+
+
+#: Cleaning a cell is the same work for the same value, and most text columns of a ledger
+#: (categories, services, suppliers) repeat a few values down 100,000 rows.
+_clean = functools.lru_cache(maxsize=4096, typed=True)(clean_text)
 
 
 def read_lines(preview: Preview, found: Table, mapping: dict[str, str]) -> None:
@@ -94,9 +107,7 @@ def read_lines(preview: Preview, found: Table, mapping: dict[str, str]) -> None:
         if all(is_blank(v) for v in row):
             continue
         values, bad = _amounts(preview, row, r, amounts)
-        label = total_label(
-            [cell_text(row[i]) if i < len(row) else "" for i in label_columns], strict
-        )
+        label = _total_label(row, label_columns, strict)
         if label and not TOTAL_ONLY.match(label) and _looks_like_line(row, dated):
             label = None  # "Total hip replacement" paid to a supplier on a date is a line
         if label:
@@ -114,16 +125,31 @@ def read_lines(preview: Preview, found: Table, mapping: dict[str, str]) -> None:
     _read_parsed(preview, parsed, (single, wide, header_width), label_columns, free_text)
 
 
+def _total_label(row: list, label_columns: list[int], strict: list[bool]) -> str | None:
+    """The row's total label (table.total_label), looked for only in rows whose text
+    mentions a total at all: most rows do not, and this runs on every row."""
+    width = len(row)
+    for i in label_columns:
+        if i < width and isinstance(row[i], str) and "tota" in row[i].casefold():
+            break
+    else:
+        return None
+    return total_label([cell_text(row[i]) if i < width else "" for i in label_columns], strict)
+
+
 def _amounts(preview: Preview, row: list, r: int, amounts) -> tuple[list, list]:
     """The row's amounts as (column, field, pounds, is formula), and its unreadable cells."""
     sheet = preview.sheet
+    marked = bool(sheet.uncached or sheet.errors or sheet.formulas)  # a CSV has none
     values, bad = [], []
     for c, field in amounts:
         raw = row[c] if c < len(row) else ""
-        ref = f"{column_letters(c + 1)}{r + 1}"
-        if ref in sheet.uncached:
+        ref = f"{column_letters(c + 1)}{r + 1}" if marked else ""
+        if marked and ref in sheet.uncached:
             bad.append((c, UNCACHED))
-        elif ref in sheet.errors or (isinstance(raw, str) and EXCEL_ERRORS.match(raw.strip())):
+        elif (marked and ref in sheet.errors) or (
+            isinstance(raw, str) and "#" in raw and EXCEL_ERRORS.match(raw.strip())
+        ):
             shown = sheet.errors.get(ref) or cell_text(raw) or "#ERROR"
             bad.append((c, ERROR_CELL.format(shown)))
         else:
@@ -133,7 +159,7 @@ def _amounts(preview: Preview, row: list, r: int, amounts) -> tuple[list, list]:
                 bad.append((c, str(exc)))
             else:
                 if value is not None:
-                    values.append((c, field, value, ref in sheet.formulas))
+                    values.append((c, field, value, marked and ref in sheet.formulas))
     return values, bad
 
 
@@ -164,6 +190,7 @@ def _read_parsed(preview, parsed, context, label_columns, free_text) -> None:
     }
     trailing = []
     hidden = set(preview.sheet.hidden_rows)
+    maker = LineMaker(preview, single, wide)
     for r, kind, payload in parsed:
         if kind == "total":
             if r > last_line:
@@ -183,8 +210,8 @@ def _read_parsed(preview, parsed, context, label_columns, free_text) -> None:
             if r + 1 in hidden:
                 summary["hidden_used"].append(r + 1)
             _check_width(preview, r, header_width)
-            _make_lines(preview, r, values, single, wide)
-    lines_total = sum((Decimal(line["amount"]) for line in preview.lines), Decimal("0.00"))
+            maker.make(r, values)
+    lines_total = sum((Decimal(line.amount) for line in preview.lines), Decimal("0.00"))
     summary["grand"] = choose_control(lines_total, trailing)
     summary["trailing"] = trailing
     summary["subtotals"] += [
@@ -258,6 +285,8 @@ def _check_width(preview: Preview, r: int, header_width: tuple[int, int] | None)
         return
     named, fields = header_width
     row = preview.sheet.rows[r]
+    if len(row) == fields:
+        return
     if len(row) >= named and all(is_blank(v) for v in row[fields:]):
         return
     preview.problem(
@@ -268,80 +297,122 @@ def _check_width(preview: Preview, r: int, header_width: tuple[int, int] | None)
     )
 
 
-def _text(preview: Preview, row: list, c: int | None, field: str, r: int) -> str:
-    if c is None or c >= len(row):
-        return ""
-    text, changed = clean_text(row[c])
-    if changed:
-        preview.problem(
-            "warning", preview.where(r, c), "Control or invisible characters were removed."
-        )
-    if len(text) > TEXT_LIMITS[field]:
-        preview.problem(
-            "error",
-            preview.where(r, c),
-            f"This is {len(text):,} characters long; the limit is {TEXT_LIMITS[field]:,}.",
-        )
-        return text[: TEXT_LIMITS[field]]
-    return text
+class LineMaker:
+    """Makes the ledger lines of one row. Built once per sheet: the columns, the ledger
+    period and what each repeated text means are worked out once, not on every row."""
 
+    def __init__(self, preview: Preview, single: dict, wide: dict) -> None:
+        self.preview, self.single, self.wide = preview, single, wide
+        self.texts = [
+            (f, single[f], limit) for f, limit in TEXT_LIMITS.items() if single.get(f) is not None
+        ]
+        self.date, self.budget, self.limb = (
+            single.get("date"),
+            single.get("budget"),
+            single.get("limb"),
+        )
+        self.whole = (None, months_between(preview.start, preview.end))
+        self.periods: dict = {}  # cell value -> (ISO start, months), or None when unreadable
+        self.names: dict = {}  # (category text, service line text) -> what they name
 
-def _make_lines(preview: Preview, r: int, values, single: dict, wide: dict) -> None:
-    row = preview.sheet.rows[r]
-    texts = {f: _text(preview, row, single.get(f), f, r) for f in TEXT_LIMITS}
-    period = None
-    if single.get("date") is not None:
-        c = single["date"]
-        period = preview.period(row[c] if c < len(row) else "", preview.where(r, c))
-        if period is None:
-            return
-    budget = None
-    if single.get("budget") is not None and single["budget"] < len(row):
+    def make(self, r: int, values) -> None:
+        preview, row = self.preview, self.preview.sheet.rows[r]
+        width = len(row)
+        texts = dict.fromkeys(TEXT_LIMITS, "")
+        for field, c, limit in self.texts:
+            if c < width:
+                texts[field] = self._text(row[c], r, c, limit)
+        period = self.whole
+        if self.date is not None:
+            period = self._period(row[self.date] if self.date < width else "", r)
+            if period is None:
+                return
+        budget = self._budget(row, r) if self.budget is not None and self.budget < width else None
+        limb = self._limb(row, r) if self.limb is not None else None
+        service_text = texts["service_line"]
+        for c, field, value, formula in values:
+            start, months = period
+            category_text = texts["category"]
+            if field == "amount_by_period":
+                start, months = self.wide[c]
+                start = start.isoformat()
+            elif field == "amount_by_category":
+                category_text = self.wide[c]
+            category, service = self._names(category_text, service_text)
+            if formula:
+                preview.problem(
+                    "warning", preview.where(r, c), "A formula: its saved value was used."
+                )
+            preview.lines.append(
+                Line(
+                    preview.where(r, c),
+                    start,
+                    months,
+                    category_text,
+                    category["name"] if category else None,
+                    service_text,
+                    service["name"] if service else None,
+                    limb or (category.get("limb") if category else None),
+                    texts["description"],
+                    texts["counterparty"],
+                    texts["organisation"],
+                    texts["reference"],
+                    budget,
+                    str(value),
+                    formula,
+                )
+            )
+
+    def _text(self, raw, r: int, c: int, limit: int) -> str:
+        text, changed = _clean(raw)
+        if changed:
+            self.preview.problem(
+                "warning", self.preview.where(r, c), "Control or invisible characters were removed."
+            )
+        if len(text) > limit:
+            self.preview.problem(
+                "error",
+                self.preview.where(r, c),
+                f"This is {len(text):,} characters long; the limit is {limit:,}.",
+            )
+            return text[:limit]
+        return text
+
+    def _period(self, raw, r: int) -> tuple[str, int] | None:
+        memo = (type(raw), raw)
+        if memo not in self.periods:
+            found = self.preview.period(raw, r, self.date)
+            self.periods[memo] = (found[0].isoformat(), found[1]) if found else None
+            return self.periods[memo]
+        found = self.periods[memo]
+        if found is None:  # the same unreadable value again: the problem is at this cell too
+            self.preview.period(raw, r, self.date)
+        return found
+
+    def _budget(self, row: list, r: int) -> str | None:
         try:
-            found = read_amount(row[single["budget"]], preview.scale)
+            found = read_amount(row[self.budget], self.preview.scale)
         except ValueProblem as exc:
-            preview.problem("error", preview.where(r, single["budget"]), str(exc))
-        else:
-            budget = str(found) if found is not None else None
-    limb = None
-    if single.get("limb") is not None:
-        raw = cell_text(row[single["limb"]]) if single["limb"] < len(row) else ""
+            self.preview.problem("error", self.preview.where(r, self.budget), str(exc))
+            return None
+        return str(found) if found is not None else None
+
+    def _limb(self, row: list, r: int) -> str | None:
+        raw = cell_text(row[self.limb]) if self.limb < len(row) else ""
         limb = LIMB_WORDS.get(key(raw))
         if raw and limb is None:
-            preview.problem(
+            self.preview.problem(
                 "error",
-                preview.where(r, single["limb"]),
+                self.preview.where(r, self.limb),
                 f"“{raw}” is not a limb: use Limb 1, Limb 2 or Income.",
             )
-    for c, field, value, formula in values:
-        category_text = wide[c] if field == "amount_by_category" else texts["category"]
-        start, months = (None, months_between(preview.start, preview.end))
-        if field == "amount_by_period":
-            start, months = wide[c]
-        elif period is not None:
-            start, months = period
-        category = preview.categories.get(key(category_text)) if category_text else None
-        service = (
-            preview.service_lines.get(key(texts["service_line"])) if texts["service_line"] else None
-        )
-        if formula:
-            preview.problem("warning", preview.where(r, c), "A formula: its saved value was used.")
-        preview.lines.append(
-            {
-                "source": preview.where(r, c),
-                "period_start": start.isoformat() if start else None,
-                "period_months": months,
-                "category_text": category_text,
-                "category": category["name"] if category else None,
-                "service_line_text": texts["service_line"],
-                "service_line": service["name"] if service else None,
-                "limb": limb or (category.get("limb") if category else None),
-                "description": texts["description"],
-                "counterparty": texts["counterparty"],
-                "organisation": texts["organisation"],
-                "reference": texts["reference"],
-                "budget": budget,
-                "amount": str(value),
-                "formula": formula,
-            }
-        )
+        return limb
+
+    def _names(self, category_text: str, service_text: str) -> tuple[dict | None, dict | None]:
+        memo = (category_text, service_text)
+        if memo not in self.names:
+            self.names[memo] = (
+                self.preview.category(category_text),
+                self.preview.service_line(service_text),
+            )
+        return self.names[memo]

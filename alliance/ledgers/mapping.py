@@ -82,6 +82,9 @@ _CONTROL = dict.fromkeys(
     + list(range(0x202A, 0x202F))
     + list(range(0x2066, 0x206A))
 )
+#: What alliance.exports puts a ``'`` before (its FORMULA_TRIGGERS), so that an exported
+#: ledger reads back as it was. Kept here: this module imports nothing of Flask.
+GUARDED_STARTS = frozenset("=+-@\t\r\n\x00")
 
 
 def normalise_heading(name: str) -> str:
@@ -94,14 +97,22 @@ def normalise_heading(name: str) -> str:
 
 
 def clean_text(value) -> tuple[str, bool]:
-    """A cell as inert one-line text, and whether control or bidi characters were removed."""
+    """A cell as inert one-line text, and whether control or bidi characters were removed.
+
+    A ``'`` before a formula character is the guard alliance.exports writes: it is dropped
+    (and is no change), so an exported ledger imports as it was.
+    """
     if value is None:
         return "", False
+    if value.__class__ is str and value.isascii() and value.isprintable() and value[:1] != "'":
+        return " ".join(value.split()), False  # no control, bidi or composed characters
     text = str(value)
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))
     cleaned = unicodedata.normalize("NFC", text).translate(_CONTROL)
     changed = len(cleaned) != len(text)
+    if text[:1] == "'" and text[1:2] in GUARDED_STARTS:
+        cleaned = cleaned[1:]  # our own export's formula guard, not part of the text
     return " ".join(cleaned.replace("\u2020", " ").split()), changed
 
 

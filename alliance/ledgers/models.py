@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
+    Index,
     LargeBinary,
     Numeric,
     String,
@@ -150,6 +151,21 @@ class LedgerUpload(Base):
     #: The version number that was current at preview (0 for none), to catch a race.
     based_on: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class LedgerUploadAttempt(Base):
+    """A new file someone sent to be read, kept to throttle uploads per person
+    (SECURITY.md item 21). Re-reading a staged file with another mapping is not one."""
+
+    __tablename__ = "ledger_upload_attempt"
+    __table_args__ = (Index("ix_ledger_upload_attempt_user_id_at", "user_id", "attempted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliance.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    size: Mapped[int]
+    attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class LedgerVersion(Base):

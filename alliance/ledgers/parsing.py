@@ -17,9 +17,10 @@ from decimal import Decimal
 from alliance.ledgers import table as tables
 from alliance.ledgers.lines import read_lines
 from alliance.ledgers.mapping import FIELDS, suggest_mapping
-from alliance.ledgers.preview import Preview, key
+from alliance.ledgers.preview import Line, Preview, key
 from alliance.ledgers.reading import Sheet, Workbook, read_workbook
 from alliance.ledgers.safety import Limits, Refused, check_file, column_letters
+from alliance.ledgers.values import LARGEST
 
 SHOWN_PROBLEMS = 100
 
@@ -109,6 +110,13 @@ def _preview(workbook: Workbook, options: dict, progress=None) -> dict:
             )
     read_lines(preview, found, mapping)
     totals = _totals(preview.lines)
+    if abs(Decimal(totals["all"])) > LARGEST:
+        preview.problem(
+            "error",
+            "the file",
+            f"The lines add up to £{Decimal(totals['all']):,}, more than a ledger can hold "
+            "(up to £999,999,999,999.99): check the scale (£ or £000s) and the amount column.",
+        )
     result.update(
         sheet=sheet.name,
         header_row=found.header_row,
@@ -122,7 +130,7 @@ def _preview(workbook: Workbook, options: dict, progress=None) -> dict:
         mapping_source=source,
         lines=preview.lines,
         line_count=len(preview.lines),
-        total=str(sum((Decimal(line["amount"]) for line in preview.lines), Decimal("0.00"))),
+        total=totals.pop("all"),
         totals=totals,
         control_total=preview.control,
         problems=preview.problems[:SHOWN_PROBLEMS],
@@ -147,22 +155,27 @@ def _by_heading(mapping: dict, names: list[str]) -> dict[str, str]:
     return found
 
 
-def _totals(lines: list[dict]) -> dict:
+def _totals(lines: list[Line]) -> dict:
+    total = Decimal("0.00")
     by = {
         "period": defaultdict(Decimal),
         "category": defaultdict(Decimal),
         "limb": defaultdict(Decimal),
     }
     for line in lines:
-        amount = Decimal(line["amount"])
-        period = line["period_start"] or "whole period"
-        if line["period_months"] == 12 and line["period_start"]:
-            year = line["period_start"][:4]
-            period = f"FY {year}" if line["period_start"][5:7] == "04" else year
+        amount = Decimal(line.amount)
+        period = line.period_start or "whole period"
+        if line.period_months == 12 and line.period_start:
+            year = line.period_start[:4]
+            period = f"FY {year}" if line.period_start[5:7] == "04" else year
         by["period"][period] += amount
-        by["category"][line["category"] or line["category_text"] or "(none)"] += amount
-        by["limb"][line["limb"] or "(none)"] += amount
+        by["category"][line.category or line.category_text or "(none)"] += amount
+        by["limb"][line.limb or "(none)"] += amount
+        total += amount
     return {
-        key: [[label, str(value)] for label, value in sorted(values.items())]
-        for key, values in by.items()
+        "all": str(total),
+        **{
+            key: [[label, str(value)] for label, value in sorted(values.items())]
+            for key, values in by.items()
+        },
     }

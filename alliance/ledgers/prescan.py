@@ -61,14 +61,15 @@ def scan_sheet(xml: bytes) -> SheetScan:
     refs = _CELL_REF.findall(xml)
     rows = [int(number) for number in _ROW_REF.findall(xml)]
     scan.rows = max([*rows, *(int(row) for _, row in refs)], default=0)
-    scan.columns = max((column_number(letters) for letters, _ in refs), default=0)
-    if len(_CELL_TAG.findall(xml)) > len(refs):
+    scan.columns = max((column_number(letters) for letters in {c for c, _ in refs}), default=0)
+    if sum(1 for _ in _CELL_TAG.finditer(xml)) > len(refs):
         # Cells without a reference take the next position: count them row by row.
         blocks = _ROW_BLOCK.findall(xml)
         widest = max((len(_CELL_TAG.findall(block)) for block in blocks), default=0)
         scan.columns = max(scan.columns, widest)
         scan.rows = max(scan.rows, len(blocks))
-    scan.hidden_rows = sorted(int(row) for row in _HIDDEN_ROW.findall(xml))
+    if b"hidden=" in xml:
+        scan.hidden_rows = sorted(int(row) for row in _HIDDEN_ROW.findall(xml))
     if b"<f" in xml or b":f>" in xml or b":f " in xml:
         _scan_cells(xml, scan)
     if b't="e"' in xml:

@@ -3,6 +3,7 @@
 import re
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from alliance.ledgers.reading import Sheet
 from alliance.ledgers.rules import add_months, month_count
@@ -33,12 +34,33 @@ def _lookup(entries: list[dict]) -> dict[str, dict]:
     return found
 
 
+class Line(NamedTuple):
+    """One amount as read, in plain data (money as a string) so it crosses from the reading
+    child as a JSON array: a tuple, not a dict, because a ledger has 100,000 of them."""
+
+    source: str  # where the amount is: Ledger!F14, or line 14, column F
+    period_start: str | None  # ISO first of the month; None for the whole ledger period
+    period_months: int
+    category_text: str  # as written in the file
+    category: str | None  # the alliance's category it matched
+    service_line_text: str
+    service_line: str | None
+    limb: str | None
+    description: str
+    counterparty: str
+    organisation: str
+    reference: str
+    budget: str | None
+    amount: str
+    formula: bool  # the cell held a formula; its saved value was used
+
+
 class Preview:
     """Collects lines and problems while one sheet is read."""
 
     def __init__(self, sheet: Sheet, options: dict) -> None:
         self.sheet = sheet
-        self.lines: list[dict] = []
+        self.lines: list[Line] = []
         self.problems: list[dict] = []
         self.counts = {"error": 0, "warning": 0, "notice": 0}
         self.control: dict | None = None
@@ -50,30 +72,54 @@ class Preview:
         self.service_lines = _lookup(options.get("service_lines", []))
         self._periods: dict = {}
         self.on_progress = None  # called as (row, rows) while a large sheet is read
+        name = sheet.name
+        if not re.fullmatch(r"\w+", name):
+            name = "'" + name.replace("'", "''") + "'"
+        self._sheet_name = name
+        self._letters: dict[int, str] = {}
+        self._category_names: dict[str, dict | None] = {}
+        self._service_names: dict[str, dict | None] = {}
 
     def where(self, row: int, column: int | None = None) -> str:
         """``Sheet!F14``, or for CSV ``line 14, column F`` (``row`` is 0-based)."""
-        letters = column_letters(column + 1) if column is not None else ""
+        letters = ""
+        if column is not None:
+            letters = self._letters.get(column) or self._letters.setdefault(
+                column, column_letters(column + 1)
+            )
         if self.sheet.lines is not None:
             line = self.sheet.lines[row] if row < len(self.sheet.lines) else row + 1
             return f"line {line:,}, column {letters}" if letters else f"line {line:,}"
-        name = self.sheet.name
-        if not re.fullmatch(r"\w+", name):
-            name = "'" + name.replace("'", "''") + "'"
+        name = self._sheet_name
         return f"{name}!{letters}{row + 1}" if letters else f"{name}!{row + 1}:{row + 1}"
+
+    def category(self, text: str) -> dict | None:
+        """The alliance's cost category that ``text`` names (by name or synonym), if any."""
+        return self._named(self.categories, self._category_names, text)
+
+    def service_line(self, text: str) -> dict | None:
+        return self._named(self.service_lines, self._service_names, text)
+
+    def _named(self, entries: dict[str, dict], seen: dict, text: str) -> dict | None:
+        if not text:
+            return None
+        if text not in seen:
+            seen[text] = entries.get(key(text))
+        return seen[text]
 
     def problem(self, severity: str, where: str, message: str) -> None:
         self.counts[severity] += 1
         self.problems.append({"severity": severity, "where": where, "message": message})
 
-    def period(self, raw, where: str) -> tuple[date | None, int] | None:
-        """(first month, months) for a period cell; None after recording an error."""
+    def period(self, raw, row: int, column: int) -> tuple[date | None, int] | None:
+        """(first month, months) for the period cell at (row, column) (0-based); None after
+        recording an error there."""
         memo = (type(raw), raw)
         if memo not in self._periods:
             self._periods[memo] = self._read_period(raw)
         result = self._periods[memo]
         if isinstance(result, str):
-            self.problem("error", where, result)
+            self.problem("error", self.where(row, column), result)
             return None
         return result
 

@@ -177,7 +177,9 @@ def read_csv(data: bytes, limits: Limits | None = None) -> Workbook:
             lines.append(start)
             widths.append(len(record))
             start = reader.line_num + 1
-            if len(rows) > limits.max_rows or _filled_width(record) > limits.max_columns:
+            if len(rows) > limits.max_rows or (
+                len(record) > limits.max_columns and _filled_width(record) > limits.max_columns
+            ):
                 raise Refused(
                     f"The file is too big to be a ledger: line {lines[-1]:,} goes past the "
                     f"limit of {limits.max_rows:,} lines × {limits.max_columns:,} columns. "

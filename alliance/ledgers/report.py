@@ -103,7 +103,7 @@ def _control(preview: Preview, grand) -> None:
     if grand is None:
         return
     r, (label, amount) = grand
-    lines_total = sum((Decimal(line["amount"]) for line in preview.lines), Decimal("0.00"))
+    lines_total = sum((Decimal(line.amount) for line in preview.lines), Decimal("0.00"))
     matches = amount == lines_total
     preview.control = {
         "where": preview.where(r),
@@ -132,9 +132,9 @@ def _unknown_names(preview: Preview) -> None:
         if not known:
             continue
         unknown = Counter(
-            line[f"{field}_text"]
+            getattr(line, f"{field}_text")
             for line in preview.lines
-            if line[f"{field}_text"] and not line[field]
+            if getattr(line, f"{field}_text") and not getattr(line, field)
         )
         for text, count in sorted(unknown.items())[:20]:
             preview.problem(
@@ -148,7 +148,7 @@ def _unknown_names(preview: Preview) -> None:
             preview.problem(
                 "warning", "the file", f"… and {len(unknown) - 20:,} more unknown {label}s."
             )
-    named = sorted({line["organisation"] for line in preview.lines if line["organisation"]})
+    named = sorted({line.organisation for line in preview.lines if line.organisation})
     if len(named) > 1:
         preview.problem(
             "warning",

@@ -244,7 +244,8 @@ def _check_directory(entries: list[zipfile.ZipInfo], limits: Limits) -> None:
         if entry.file_size > limits.max_part:
             raise Refused(
                 f"One part of the file unpacks to {_mb(entry.file_size)}; the limit is "
-                f"{_mb(limits.max_part)}.",
+                f"{_mb(limits.max_part)}. Remove sheets, columns and formatting that are not "
+                "the ledger, or split it by period; an administrator can raise the limit.",
                 "zip_bomb",
             )
         ratio = entry.file_size / max(entry.compress_size, 1)
@@ -257,7 +258,9 @@ def _check_directory(entries: list[zipfile.ZipInfo], limits: Limits) -> None:
         total += entry.file_size
     if total > limits.max_total:
         raise Refused(
-            f"The file unpacks to {_mb(total)}; the limit is {_mb(limits.max_total)}.",
+            f"The file unpacks to {_mb(total)}; the limit is {_mb(limits.max_total)}. Remove "
+            "sheets that are not the ledger, or split it by period; an administrator can "
+            "raise the limit.",
             "zip_bomb",
         )
 

@@ -30,6 +30,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 PENNY = Decimal("0.01")
+#: The largest amount stored (Numeric(14, 2)): anything larger is not a ledger's figure.
+LARGEST = Decimal("999999999999.99")
 NOISE = Decimal("0.00000001")
 NOT_AVAILABLE = frozenset({"", "..", "-", "\u2013", "\u2014"})  # hyphen, en and em dash
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1 January 1900 (with Excel's leap-year quirk)
@@ -65,12 +67,19 @@ class ValueProblem(ValueError):
 
 # --- amounts ---------------------------------------------------------------------------
 
+#: Pounds and pence as a finance system exports them (``1234.56``, ``-12.30``): read as
+#: they are, since they are exact already. Everything else takes the long way.
+_PENCE = re.compile(r"-?\d{1,12}\.\d\d")
 _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^\d+(\.\d+)?$|^\.\d+$")
 
 
-def _exact(value: Decimal, shown: str) -> Decimal:
-    """Keep pounds and pence; refuse anything finer (after float noise)."""
+def exact(value: Decimal, shown: str) -> Decimal:
+    """Keep pounds and pence; refuse anything finer (after float noise), or too large."""
+    if abs(value) > LARGEST:
+        raise ValueProblem(
+            f"“{shown}” is larger than any amount a ledger holds (up to £999,999,999,999.99)"
+        )
     rounded = value.quantize(PENNY)
     if abs(value - rounded) > NOISE:
         raise ValueProblem(f"“{shown}” has more than two decimal places")
@@ -88,13 +97,15 @@ def parse_amount(raw) -> Decimal | None:
     if isinstance(raw, float):
         if math.isnan(raw) or math.isinf(raw):
             raise ValueProblem(f"“{raw}” is not an amount")
-        return _exact(Decimal(repr(raw)), repr(raw))
+        return exact(Decimal(repr(raw)), repr(raw))
     if isinstance(raw, Decimal):
         if not raw.is_finite():
             raise ValueProblem(f"“{raw}” is not an amount")
-        return _exact(raw, str(raw))
+        return exact(raw, str(raw))
     if not isinstance(raw, str):
         raise ValueProblem(f"“{raw}” is not an amount")
+    if _PENCE.fullmatch(raw):
+        return Decimal(raw)
     return _parse_amount_text(raw)
 
 
@@ -125,7 +136,7 @@ def _parse_amount_text(raw: str) -> Decimal | None:
         value = Decimal(body)
     except InvalidOperation as exc:  # pragma: no cover - the patterns above guard this
         raise ValueProblem(f"“{text}” is not an amount of money") from exc
-    value = _exact(value, text)
+    value = exact(value, text)
     return -value if negative else value
 
 

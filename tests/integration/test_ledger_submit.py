@@ -18,6 +18,7 @@ from alliance.ledgers import versions as reads
 from alliance.ledgers.models import LedgerFile, LedgerLine, LedgerUpload, LedgerVersion
 from alliance.members.models import Alliance, Organisation
 from alliance.members.services.people import membership_of
+from tests.unit.ledger_files import workbook
 
 START, END = date(2026, 4, 1), date(2027, 3, 1)
 
@@ -221,3 +222,25 @@ def test_two_racing_submissions_make_exactly_one_current_version(app, session, w
     # Never a mixture: the lines are exactly one file's, and add up to its total.
     assert sum(line.amount for line in lines) == version.total
     assert version.total in (Decimal("25249.50"), Decimal("25599.50"))
+
+
+def test_the_unpacked_size_limits_come_from_the_configuration(app, session, world):
+    """ALLIANCE_LEDGER_MAX_PART_BYTES and ..._UNPACKED_BYTES: the zip directory is checked
+    against the configured figures, and the refusal says what to do."""
+    trust = org(session, world)
+    data = workbook(
+        {"Ledger": [["Month", "Cost category", "Amount"], *[["2026-04", "Staff", 10]] * 500]}
+    )
+    app.config["LEDGER_MAX_PART_BYTES"] = 4_000
+    upload, preview = stage(session, "finance_lead", data, name="big.xlsx", organisation=trust)
+    assert upload is None and preview["refused"]["code"] == "zip_bomb"
+    assert "split it by period" in preview["refused"]["message"]
+
+    app.config["LEDGER_MAX_PART_BYTES"] = 25 * 1024 * 1024
+    app.config["LEDGER_MAX_UNPACKED_BYTES"] = 8_000
+    upload, preview = stage(session, "finance_lead", data, name="big.xlsx", organisation=trust)
+    assert upload is None and "The file unpacks to" in preview["refused"]["message"]
+
+    app.config["LEDGER_MAX_UNPACKED_BYTES"] = 50 * 1024 * 1024
+    upload, preview = stage(session, "finance_lead", data, name="big.xlsx", organisation=trust)
+    assert upload is not None and preview["line_count"] == 500

@@ -134,9 +134,9 @@ def test_each_sample_imports_with_no_errors_and_the_total_its_cells_add_up_to(ap
             assert preview["problem_counts"]["error"] == 0, (name, preview["problems"])
             assert Decimal(preview["total"]) == expected, name
             assert preview["line_count"] == count, name
-            periods = {line["period_start"] for line in preview["lines"]}
+            periods = {line.period_start for line in preview["lines"]}
             assert periods == {f"{m:%Y-%m}-01" for m in _script().MONTHS}, name
-            matched = sum(1 for line in preview["lines"] if line["category"])
+            matched = sum(1 for line in preview["lines"] if line.category)
             assert matched >= 0.85 * count, name  # most lines are the alliance's categories
             if name.startswith("harbour"):
                 assert preview["control_total"]["matches"] is True

@@ -76,7 +76,7 @@ def test_parts_declaring_more_than_50_mb_in_all_are_refused_before_reading():
         data = patch_part(data, name, size=20 * 1024 * 1024)
     code, message = refusal(hostile(data))
     assert code == "zip_bomb"
-    assert message == "The file unpacks to 60.0 MB; the limit is 50.0 MB."
+    assert message.startswith("The file unpacks to 60.0 MB; the limit is 50.0 MB. Remove sheets")
 
 
 def test_a_forged_size_in_the_zip_directory_fails_its_checksum():
@@ -124,7 +124,7 @@ def test_a_lying_dimension_is_ignored_and_the_real_rows_are_read():
     preview = hostile(data)
     assert "refused" not in preview
     assert preview["line_count"] == 1
-    assert [line["amount"] for line in preview["lines"]] == ["12.50"]
+    assert [line.amount for line in preview["lines"]] == ["12.50"]
     assert len(preview["columns"]) == 2
 
 

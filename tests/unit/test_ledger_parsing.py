@@ -26,7 +26,7 @@ def problems(result: dict, severity: str) -> list[tuple[str, str]]:
 
 
 def amounts(result: dict) -> list[str]:
-    return [line["amount"] for line in result["lines"]]
+    return [line.amount for line in result["lines"]]
 
 
 def csv(text: str, encoding: str = "utf-8") -> bytes:
@@ -62,7 +62,7 @@ def test_the_heading_row_is_found_under_title_and_parameter_rows():
         "Subj Description": "category",
     }
     assert amounts(result) == ["1534.24", "900.00"]
-    assert [line["period_start"] for line in result["lines"]] == ["2012-06-01", "2012-06-01"]
+    assert [line.period_start for line in result["lines"]] == ["2012-06-01", "2012-06-01"]
 
 
 def test_a_heading_row_given_by_the_person_wins():
@@ -385,7 +385,7 @@ def test_a_formula_with_a_saved_value_is_read_and_flagged():
     )
     result = preview(xlsx_parts(sheet))
     assert amounts(result) == ["999.00", "100.00"]
-    assert [line["formula"] for line in result["lines"]] == [True, False]
+    assert [line.formula for line in result["lines"]] == [True, False]
     assert problems(result, "warning") == [("Ledger!B2", "A formula: its saved value was used.")]
 
 
@@ -436,7 +436,7 @@ def test_csv_text_is_read_in_the_encodings_excel_writes(data, encoding):
     result = preview(data)
     assert result["encoding"] == encoding
     assert [c["name"] for c in result["columns"]] == ["Description", "Amount"]
-    assert [line["description"] for line in result["lines"]] == ["Café", "Tea"]
+    assert [line.description for line in result["lines"]] == ["Café", "Tea"]
     assert result["total"] == "3.50"
     said = ("the file", "Read as Windows-1252 text (not UTF-8).") in problems(result, "notice")
     assert said is (encoding == "Windows-1252")
@@ -448,7 +448,7 @@ def test_any_line_ending_is_read_and_lines_are_numbered_as_written(ending):
     result = preview(csv(text + ending))
     assert amounts(result) == ["1.00", "2.00"]
     assert problems(result, "error") == [("line 3, column B", "“oops” is not an amount of money")]
-    assert result["lines"][1]["source"] == "line 5, column B"
+    assert result["lines"][1].source == "line 5, column B"
 
 
 @pytest.mark.parametrize("delimiter", [";", "\t", ","], ids=["semicolon", "tab", "comma"])
@@ -459,7 +459,7 @@ def test_the_delimiter_is_sniffed(delimiter):
         text = text.replace("Visits, weekly", '"Visits, weekly"')
     result = preview(csv(text))
     assert result["delimiter"] == delimiter
-    assert result["lines"][0]["description"] == "Visits, weekly"
+    assert result["lines"][0].description == "Visits, weekly"
     assert result["total"] == "1234.50"
 
 
@@ -499,7 +499,7 @@ def test_months_across_the_page_are_unpivoted_into_lines_per_month():
         ["2026-05-01", "110.00"],
         ["2026-06-01", "180.00"],
     ]
-    assert {line["period_months"] for line in result["lines"]} == {1}
+    assert {line.period_months for line in result["lines"]} == {1}
 
 
 def test_financial_and_calendar_years_across_the_page():
@@ -531,7 +531,7 @@ def test_categories_across_the_page_are_unpivoted_with_their_limbs():
         "Staff": "amount_by_category",
         "Central costs": "amount_by_category",
     }
-    assert [(li["category"], li["limb"], li["amount"]) for li in result["lines"]] == [
+    assert [(li.category, li.limb, li.amount) for li in result["lines"]] == [
         ("Staff", "limb1", "1000.00"),
         ("Overheads", "limb2", "150.00"),
         ("Staff", "limb1", "1100.00"),
@@ -543,7 +543,7 @@ def test_a_scale_of_1000_multiplies_every_amount_to_the_penny():
     data = csv("Service,Amount,Budget\nHome care,1.5,2\nDay care,28293.25547,3.1\n")
     result = preview(data, scale=1000, mapping={"Amount": "amount", "Budget": "budget"})
     assert amounts(result) == ["1500.00", "28293255.47"]
-    assert [line["budget"] for line in result["lines"]] == ["2000.00", "3100.00"]
+    assert [line.budget for line in result["lines"]] == ["2000.00", "3100.00"]
     assert result["total"] == "28294755.47"
 
 
@@ -629,7 +629,7 @@ CATEGORIES = [
 def test_categories_are_matched_by_synonym_and_carry_their_limb():
     data = csv("Category,Amount\nagency,10\nOverheads,5\nCatering,2\nCatering,3\nLaundry,1\n")
     result = preview(data, categories=CATEGORIES)
-    assert [(li["category_text"], li["category"], li["limb"]) for li in result["lines"]][:2] == [
+    assert [(li.category_text, li.category, li.limb) for li in result["lines"]][:2] == [
         ("agency", "Direct care", "limb1"),
         ("Overheads", "Overheads", "limb2"),
     ]
@@ -669,7 +669,7 @@ def test_a_remembered_mapping_is_used_when_the_layout_matches():
     remembered = {first["layout"]: {"Thing": "description", "Outlay": "amount"}}
     again = preview(data, remembered=remembered)
     assert again["mapping_source"] == "remembered"
-    assert again["lines"][0]["description"] == "Tea"
+    assert again["lines"][0].description == "Tea"
     other = preview(csv("Thing,Outlay\nTea,1.50\n"), remembered=remembered)
     assert other["mapping_source"] == "suggested"
 
@@ -695,7 +695,7 @@ def test_a_given_mapping_may_name_a_column_by_its_letter_or_any_spacing_of_its_h
         "Net Spend": "budget",
         "Description": "description",
     }
-    assert (result["lines"][0]["amount"], result["lines"][0]["budget"]) == ("9.00", "1.50")
+    assert (result["lines"][0].amount, result["lines"][0].budget) == ("9.00", "1.50")
 
 
 def test_no_amount_column_is_an_error_at_the_headings():
@@ -714,7 +714,7 @@ def test_no_amount_column_is_an_error_at_the_headings():
 def test_control_and_bidi_characters_are_removed_from_text_and_said():
     data = csv("Description,Amount\nTea\x07 for \u202eboard\u200b,1\nBuns,2\n")
     result = preview(data)
-    assert [line["description"] for line in result["lines"]] == ["Tea for board", "Buns"]
+    assert [line.description for line in result["lines"]] == ["Tea for board", "Buns"]
     assert problems(result, "warning") == [
         ("line 2, column A", "Control or invisible characters were removed.")
     ]
@@ -723,5 +723,5 @@ def test_control_and_bidi_characters_are_removed_from_text_and_said():
 def test_money_is_never_a_float():
     result = preview(csv("Description,Amount\nA,0.10\nB,0.20\nC,-0.30\nD,1234567890.12\n"))
     assert result["total"] == "1234567890.12"
-    assert all(isinstance(line["amount"], str) for line in result["lines"])
+    assert all(isinstance(line.amount, str) for line in result["lines"])
     assert sum(Decimal(a) for a in amounts(result)) == Decimal("1234567890.12")

@@ -54,6 +54,9 @@ def test_not_available_markers_mean_no_amount(cell):
         ("12,34,567", "not an amount"),  # commas in the wrong places
         ("TBC", "not an amount"),
         (True, "true/false"),
+        ("1000000000000.00", "larger than any amount"),
+        ("1" + "0" * 27, "larger than any amount"),  # beyond the 28-digit decimal context
+        (1e30, "larger than any amount"),
     ],
 )
 def test_what_is_not_money_is_refused_with_a_reason(cell, reason):

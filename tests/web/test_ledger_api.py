@@ -245,6 +245,24 @@ def test_a_file_over_the_limit_answers_413_json(app, person):
     assert counts(app)["version"] == 0
 
 
+def test_too_many_new_files_is_429_with_retry_after_and_a_full_quota_413(app, person):
+    lead = person("finance_lead")
+    app.config["LEDGER_UPLOADS_PER_WINDOW"] = 2
+    lead.upload(FIRST)
+    lead.upload(SECOND)
+    response = lead.upload(SECOND + b"2026-07,Staff,1.00\n", status=429)
+    assert response.headers["Retry-After"] == "600"
+    error = assert_json_error(response, 429)
+    assert error["code"] == "too_many_uploads"
+    assert "the limit is 2. Try again in 10 minutes" in error["message"]
+
+    app.config["LEDGER_UPLOADS_PER_WINDOW"] = 10
+    app.config["LEDGER_STORAGE_QUOTA_BYTES"] = len(FIRST) + len(SECOND)
+    error = assert_json_error(lead.upload(SECOND + b"2026-07,Staff,1.00\n", status=413), 413)
+    assert error["code"] == "storage_quota"
+    assert counts(app)["upload"] == 2
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [

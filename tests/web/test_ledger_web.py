@@ -192,3 +192,16 @@ def test_the_template_imports_with_no_mapping_step(app, alliance, world, new_bro
     assert preview["mapping_source"] == "suggested"
     assert preview["mapping"]["Amount"] == "amount" and preview["mapping"]["Month"] == "date"
     assert (preview["problem_counts"]["error"], preview["total"]) == (0, "1500.50")
+
+
+def test_the_upload_page_says_when_to_try_again_after_too_many_files(
+    app, alliance, world, new_browser
+):
+    lead = signed_in(new_browser, world, "finance_lead")
+    app.config["LEDGER_UPLOADS_PER_WINDOW"] = 1
+    assert upload(lead, CLEAN).status_code == 302
+    response = upload(lead, MESSY)
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "600"
+    assert "You have uploaded 1 file in the last 10 minutes; the limit is 1." in page(response)
+    assert count(app, LedgerUpload) == 1

@@ -235,7 +235,24 @@ LEDGER_PATHS = {
                 "201": _json("Upload", "The staged upload and its preview (problems by cell)"),
                 "403": FORBIDDEN,
                 "409": _json("Error", "This file was already imported (code already_imported)"),
-                "413": _json("Error", "The file is too large (code too_large)"),
+                "413": _json(
+                    "Error",
+                    "The file is too large (code too_large), or the organisation's stored "
+                    "ledger files would pass its quota (code storage_quota)",
+                ),
+                "429": {
+                    **_json(
+                        "Error",
+                        "Too many new files from this person in the window (code "
+                        "too_many_uploads); Retry-After says when to try again",
+                    ),
+                    "headers": {
+                        "Retry-After": {
+                            "description": "Seconds to wait",
+                            "schema": {"type": "integer"},
+                        }
+                    },
+                },
                 "422": _json(
                     "Error",
                     "The file is refused (code upload_refused; reason says why), or a form "

@@ -9,6 +9,12 @@ other gets "another upload finished first"). A refused file leaves only its refu
 the record. The same file twice for the same ledger is "already imported on …".
 """
 
+from alliance.ledgers.services.allowance import (
+    StorageFull,
+    TooManyUploads,
+    check_quota,
+    stored_bytes,
+)
 from alliance.ledgers.services.submitting import submit_lines, submit_upload
 from alliance.ledgers.services.uploads import (
     STAGED_FOR,
@@ -32,9 +38,12 @@ __all__ = [
     "STAGED_FOR",
     "AlreadyImported",
     "Choices",
+    "StorageFull",
     "SubmittedMeanwhile",
+    "TooManyUploads",
     "UploadHasErrors",
     "UploadRefused",
+    "check_quota",
     "check_submitter",
     "current_number",
     "display_name",
@@ -44,6 +53,7 @@ __all__ = [
     "record_refusal",
     "stage_upload",
     "staged_choices",
+    "stored_bytes",
     "submit_lines",
     "submit_upload",
 ]

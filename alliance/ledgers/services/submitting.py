@@ -1,16 +1,15 @@
 """Submitting a clean preview: the next version, its lines, the original, the record."""
 
 import hashlib
-from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from alliance.actors import Actor
 from alliance.audit.services import record_event
-from alliance.db import utcnow
+from alliance.db import bulk_insert, utcnow
 from alliance.ledgers.models import (
     CostCategory,
     LedgerFile,
@@ -128,7 +127,17 @@ def _keep_original(session: Session, sha256: str, data: bytes, kind: str) -> Non
         session.flush()
 
 
+LINE_COLUMNS = (
+    "version_id", "position", "source", "period_start", "period_months", "cost_category_id",
+    "category_text", "service_line_id", "service_line_text", "limb", "description",
+    "counterparty", "reference", "budget", "amount", "formula",
+)  # fmt: skip
+
+
 def _store_lines(session: Session, alliance: Alliance, version: LedgerVersion, lines) -> None:
+    """The lines as the reading child made them, in one driver-level bulk insert (COPY on
+    PostgreSQL, executemany on SQLite): their money is already exact decimal text and
+    their limb a Limb value, and the table's CHECK constraints stand behind both."""
     categories = dict(
         session.execute(
             select(CostCategory.name, CostCategory.id).where(
@@ -141,31 +150,29 @@ def _store_lines(session: Session, alliance: Alliance, version: LedgerVersion, l
             select(ServiceLine.name, ServiceLine.id).where(ServiceLine.alliance_id == alliance.id)
         ).all()
     )
-    rows = [
-        {
-            "version_id": version.id,
-            "position": position,
-            "source": line["source"][:300],
-            "period_start": date.fromisoformat(line["period_start"])
-            if line["period_start"]
-            else None,
-            "period_months": line["period_months"],
-            "cost_category_id": categories.get(line["category"]),
-            "category_text": line["category_text"],
-            "service_line_id": services.get(line["service_line"]),
-            "service_line_text": line["service_line_text"],
-            "limb": line["limb"],
-            "description": line["description"],
-            "counterparty": line["counterparty"],
-            "reference": line["reference"],
-            "budget": Decimal(line["budget"]) if line["budget"] is not None else None,
-            "amount": Decimal(line["amount"]),
-            "formula": line["formula"],
-        }
+    session.flush()
+    rows = (
+        (
+            version.id,
+            position,
+            line.source[:300],
+            line.period_start,
+            line.period_months,
+            categories.get(line.category),
+            line.category_text,
+            services.get(line.service_line),
+            line.service_line_text,
+            line.limb,
+            line.description,
+            line.counterparty,
+            line.reference,
+            line.budget,
+            line.amount,
+            line.formula,
+        )
         for position, line in enumerate(lines, start=1)
-    ]
-    for start in range(0, len(rows), 5_000):
-        session.execute(insert(LedgerLine), rows[start : start + 5_000])
+    )
+    bulk_insert(session, LedgerLine.__table__, LINE_COLUMNS, rows)
 
 
 def _remember_mapping(session, alliance, organisation, preview) -> None:

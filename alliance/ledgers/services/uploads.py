@@ -22,6 +22,7 @@ from alliance.ledgers.models import (
 )
 from alliance.ledgers.rules import format_range
 from alliance.ledgers.safety import Limits
+from alliance.ledgers.services.allowance import check_allowance
 from alliance.ledgers.worker import Sandbox, preview_file
 from alliance.members.models import Alliance, Organisation, Role
 from alliance.members.services.people import membership_of
@@ -79,6 +80,8 @@ def _limits() -> tuple[Limits, Sandbox]:
         max_bytes=config["LEDGER_MAX_BYTES"],
         max_rows=config["LEDGER_MAX_ROWS"],
         max_columns=config["LEDGER_MAX_COLUMNS"],
+        max_part=config["LEDGER_MAX_PART_BYTES"],
+        max_total=config["LEDGER_MAX_UNPACKED_BYTES"],
     )
     return limits, Sandbox(config["LEDGER_WORKER_MEMORY_MB"], config["LEDGER_WORKER_SECONDS"])
 
@@ -204,6 +207,7 @@ def stage_upload(
     check_submitter(session, actor, alliance, organisation)
     sha256 = hashlib.sha256(data).hexdigest()
     refuse_duplicate(session, organisation, choices.start, choices.end, sha256)
+    check_allowance(session, actor, alliance, organisation, len(data))
     preview = read_file(session, alliance, organisation, data, choices)
     if "refused" in preview:
         record_refusal(

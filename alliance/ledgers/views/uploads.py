@@ -45,7 +45,7 @@ def upload():
     organisation = _my_organisation()
     form = UploadForm()
     form.period.choices = _period_choices()
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         start, end = parse_range(form.period.data)
         choices = services.Choices(
@@ -65,6 +65,8 @@ def upload():
         except DomainError as exc:
             form.file.errors = [*form.file.errors, exc.message]
             status = exc.status
+            if "retry_after" in exc.context:
+                headers["Retry-After"] = str(exc.context["retry_after"])
         else:
             if staged is not None:
                 return redirect(url_for("ledgers.preview", upload_id=staged.id))
@@ -76,6 +78,7 @@ def upload():
     return (
         render_template("ledgers/upload.html", form=form, organisation=organisation),
         status,
+        headers,
     )
 
 
