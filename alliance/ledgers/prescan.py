@@ -4,12 +4,13 @@ A reader lays a sheet out densely from A1 to its furthest cell, so one cell at X
 in a 2 KB file asks for 549 GB. These scans find the furthest row and column any cell
 names (xlsx), or the rows and columns the repeat attributes add up to (ods), with regular
 expressions over the bytes, so safety.py can refuse the file before a reader sees it. The
-xlsx scan also notes what calamine does not report: hidden rows, formula cells, formulas
-with no saved value, and error cells.
+scans also note what calamine does not report: hidden rows, formula cells and formulas
+with no saved value (both formats), and error cells (xlsx; ods error cells are text).
 """
 
 import re
 from dataclasses import dataclass, field
+from html import unescape
 
 
 @dataclass
@@ -104,34 +105,59 @@ def _scan_cells(xml: bytes, scan: SheetScan) -> None:
             has_formula = True
 
 
-_ODS_TABLE = re.compile(rb"<table:table(?=[\s>/])[^>]*>")
+_ODS_TABLE = re.compile(rb"<table:table(?=[\s>/])([^>]*)>")
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
 _ODS_ROW = re.compile(rb"<table:table-row(?=[\s>/])([^>]*?)(/?)>")
 _ODS_ROW_START = re.compile(rb"(?=<table:table-row[\s>/])")
 _ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell(?=[\s>/])([^>]*?)(/?)>")
 _REPEAT_ROWS = re.compile(rb'table:number-rows-repeated="(\d+)"')
 _REPEAT_COLUMNS = re.compile(rb'table:number-columns-repeated="(\d+)"')
+_HIDDEN = re.compile(rb'table:visibility="(?:collapse|filter)"')
+#: Formula cells repeated over more than this many rows or columns are not listed one by
+#: one (a repeat bomb is refused by its size anyway, after the scan).
+_LISTED_REPEAT = 1_000
 
 
-def scan_ods(content: bytes) -> list[tuple[int, int]]:
-    """For each table in content.xml, the rows and columns up to its last filled cell."""
-    sizes = []
-    for table in _ODS_TABLE.split(content)[1:]:
-        position = rows = columns = 0
-        for row in _ODS_ROW_START.split(table):
-            head = _ODS_ROW.match(row)
-            if not head:
-                continue
-            repeat = _REPEAT_ROWS.search(head.group(1))
-            count = int(repeat.group(1)) if repeat else 1
-            width = last_filled = 0
-            for cell in _ODS_CELL.finditer(row):
-                repeat_columns = _REPEAT_COLUMNS.search(cell.group(1))
-                width += int(repeat_columns.group(1)) if repeat_columns else 1
-                if b"office:value-type" in cell.group(1) or not cell.group(2):
-                    last_filled = width
-            position += count
-            if last_filled:  # trailing empty padding rows are not laid out by readers
-                rows = position
-                columns = max(columns, last_filled)
-        sizes.append((rows, columns))
-    return sizes
+def scan_ods(content: bytes) -> list[tuple[str, SheetScan]]:
+    """For each table in content.xml: its name, the rows and columns up to its last filled
+    cell, its hidden rows and its formula cells (with no saved value: uncached)."""
+    found = []
+    tables = list(_ODS_TABLE.finditer(content))
+    for i, table in enumerate(tables):
+        body = content[table.end() : tables[i + 1].start() if i + 1 < len(tables) else None]
+        name = _ODS_NAME.search(table.group(1))
+        scan = SheetScan()
+        _scan_ods_table(body, scan)
+        found.append((unescape(name.group(1).decode("utf-8", "replace")) if name else "", scan))
+    return found
+
+
+def _scan_ods_table(table: bytes, scan: SheetScan) -> None:
+    position = 0
+    for row in _ODS_ROW_START.split(table):
+        head = _ODS_ROW.match(row)
+        if not head:
+            continue
+        repeat = _REPEAT_ROWS.search(head.group(1))
+        count = int(repeat.group(1)) if repeat else 1
+        if _HIDDEN.search(head.group(1)) and count <= _LISTED_REPEAT:
+            scan.hidden_rows.extend(range(position + 1, position + count + 1))
+        width = last_filled = 0
+        for cell in _ODS_CELL.finditer(row):
+            attributes = cell.group(1)
+            repeat_columns = _REPEAT_COLUMNS.search(attributes)
+            span = int(repeat_columns.group(1)) if repeat_columns else 1
+            if b"table:formula=" in attributes and span * count <= _LISTED_REPEAT:
+                for r in range(position + 1, position + count + 1):
+                    for c in range(width + 1, width + span + 1):
+                        ref = f"{column_letters(c)}{r}"
+                        scan.formulas.add(ref)
+                        if b"office:value-type" not in attributes:
+                            scan.uncached.add(ref)
+            width += span
+            if b"office:value-type" in attributes or not cell.group(2):
+                last_filled = width
+        position += count
+        if last_filled:  # trailing empty padding rows are not laid out by readers
+            scan.rows = position
+            scan.columns = max(scan.columns, last_filled)

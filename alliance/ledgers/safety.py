@@ -162,8 +162,7 @@ def _check_zip(data: bytes, limits: Limits) -> Checked:
                 ".xlsx or .csv.",
                 "wrong_type",
             )
-        _scan_ods(archive, limits)
-        return Checked("ods")
+        return Checked("ods", _scan_ods(archive, limits))
     if "[Content_Types].xml" not in names:
         raise Refused(
             "This zip file is not a spreadsheet. Upload the ledger as .xlsx, .ods, .xls or .csv.",
@@ -316,10 +315,14 @@ def _scan_sheet(xml: bytes, limits: Limits) -> SheetScan:
     return scan
 
 
-def _scan_ods(archive: zipfile.ZipFile, limits: Limits) -> None:
-    """Refuse repeat bombs: the cells a reader would have to lay out (SECURITY.md A7)."""
+def _scan_ods(archive: zipfile.ZipFile, limits: Limits) -> dict[str, SheetScan]:
+    """Refuse repeat bombs: the cells a reader would have to lay out (SECURITY.md A7); and
+    note what calamine does not report: hidden rows and formula cells, by table."""
     content = _read_part(archive, "content.xml") if "content.xml" in archive.namelist() else b""
     if not content:
         raise Refused("The spreadsheet has no content.", "damaged")
-    for rows, columns in scan_ods(content):
-        _too_big(rows, columns, limits)
+    scans = {}
+    for name, scan in scan_ods(content):
+        _too_big(scan.rows, scan.columns, limits)
+        scans[name] = scan
+    return scans
