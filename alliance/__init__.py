@@ -52,13 +52,17 @@ def create_app(config: dict | None = None) -> Flask:
     filters.init_app(app)
 
     from alliance.api import decisions as _api_decisions  # noqa: F401 (registers its routes)
+    from alliance.api import learning as _api_learning  # noqa: F401 (registers its routes)
     from alliance.api import ledgers as _api_ledgers  # noqa: F401 (registers its routes)
+    from alliance.api import measures as _api_measures  # noqa: F401 (registers its routes)
     from alliance.api.views import bp as api_bp
     from alliance.audit.views import bp as audit_bp
     from alliance.auth.views import bp as auth_bp
     from alliance.decisions import export_views as _decision_exports  # noqa: F401
     from alliance.decisions.views import bp as decisions_bp
     from alliance.decisions.views import needs as decision_needs
+    from alliance.learning.views import bp as learning_bp
+    from alliance.learning.views.common import learning_citations
     from alliance.ledgers.views import bp as ledgers_bp
     from alliance.members.views import bp as members_bp
     from alliance.members.views import home_bp
@@ -68,9 +72,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(members_bp)
     app.register_blueprint(decisions_bp)
     app.register_blueprint(ledgers_bp)
+    app.register_blueprint(learning_bp)
     app.register_blueprint(audit_bp)
     # What each domain asks of a person on their dashboard ("what needs me").
     app.extensions["alliance.needs"] = [decision_needs]
+    # What cites a decision or a ledger version, shown on its page (links both ways).
+    app.extensions["alliance.cited_by"] = [learning_citations]
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)  # bearer tokens only: a browser never sends them by itself
     return app

@@ -2,9 +2,19 @@
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import DateTime, Enum, MetaData, Table, create_engine, event
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Enum,
+    MetaData,
+    Numeric,
+    Table,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -18,6 +28,14 @@ NAMING_CONVENTION = {
 }
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: Tables made by migrations but not by the models: the learning log's full-text search
+#: (an FTS5 table and its shadow tables on SQLite, a tsvector table on PostgreSQL).
+UNMANAGED_TABLES = ("learning_search",)
+
+
+def is_managed(name: str | None, type_: str, *_args) -> bool:
+    """For Alembic's comparisons: leave the unmanaged tables (and their parts) alone."""
+    return not (type_ == "table" and name and name.startswith(UNMANAGED_TABLES))
 
 
 def utcnow() -> datetime:
@@ -44,6 +62,57 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class ExactDecimal(TypeDecorator):
+    """An exact decimal with a fixed number of places: ``Decimal`` in Python;
+    ``numeric(precision, scale)`` on PostgreSQL and an integer count of its smallest unit
+    (pence, for money) on SQLite.
+
+    SQLite has no decimal type: SQLAlchemy's ``Numeric`` would bind floats there, and a
+    database ``SUM`` over a million lines would add binary fractions. Integers add exactly,
+    and the type turns them back, for a column and for ``SUM``, ``MIN`` and the like over it
+    (an expression over such a column keeps its type). A value finer than the last place
+    is refused on both databases, never rounded.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int = 14, scale: int = 2) -> None:
+        super().__init__(precision, scale)
+        self.precision, self.scale = precision, scale
+        self._unit = Decimal(1).scaleb(-scale)
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(self.precision, self.scale))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        exact = Decimal(value)
+        units = exact.scaleb(self.scale)
+        if units != units.to_integral_value():
+            raise ValueError(f"{value} has more than {self.scale} decimal places")
+        return int(units) if dialect.name == "sqlite" else exact
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-self.scale)
+        return Decimal(value).quantize(self._unit)
+
+
+class Money(ExactDecimal):
+    """Pounds and pence: numeric(14, 2), integer pence on SQLite (migration 0007)."""
+
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(14, 2)
 
 
 class Base(DeclarativeBase):
@@ -106,7 +175,8 @@ def bulk_insert(
 
     The column types' conversions are skipped, so every value must be one both drivers
     take as it is: str, int, bool or None, with dates as ISO text and money as a decimal
-    string (both databases read text into their date and numeric columns).
+    string (both databases read text into their date and numeric columns). Money columns
+    alone are converted, to integer pence on SQLite (see ``Money``).
     """
     connection = session.connection()
     driver = connection.connection.driver_connection
@@ -119,12 +189,23 @@ def bulk_insert(
             for row in rows:
                 copy.write_row(row)
         return
+    money = [i for i, name in enumerate(columns) if isinstance(table.c[name].type, Money)]
+    if money:
+        to_pence = Money().process_bind_param
+        rows = (_converted(row, money, to_pence, connection.dialect) for row in rows)
     marks = ", ".join("?" * len(columns))
     cursor = driver.cursor()
     try:
         cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)  # noqa: S608 (names are ours)
     finally:
         cursor.close()
+
+
+def _converted(row: Sequence, indexes: list[int], convert, dialect) -> list:
+    row = list(row)
+    for i in indexes:
+        row[i] = convert(row[i], dialect)
+    return row
 
 
 class Database:

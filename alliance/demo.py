@@ -13,6 +13,7 @@ from alliance.db import utcnow
 from alliance.decisions import services as decisions
 from alliance.decisions.models import DecisionKind
 from alliance.decisions.rules import Position
+from alliance.learning.demo import load_learning
 from alliance.ledgers import services as ledger_services
 from alliance.ledgers import structure as ledgers
 from alliance.members import services as members
@@ -217,6 +218,7 @@ def load_demo(session: Session, password: str, *, min_length: int = 15) -> Allia
         )
     _demo_decisions(session, alliance, users)
     _demo_ledgers(session, alliance, orgs, users)
+    load_learning(session, alliance, users)
     return alliance
 
 

@@ -35,8 +35,25 @@ def pounds(value) -> str:
     return format_pounds(Decimal(value) if isinstance(value, str) else value)
 
 
+def safe_url(value: str | None) -> str | None:
+    """A link people typed, if it is one a browser may follow: http(s) or mailto, else None
+    (a ``javascript:`` or ``data:`` "link" is shown as text, never as a link)."""
+    text = (value or "").strip()
+    scheme = text.split(":", 1)[0].casefold() if ":" in text else ""
+    return text if scheme in ("http", "https", "mailto") else None
+
+
+def number(value) -> str:
+    """A decimal as people write it: 1,250 or 12.5 (no trailing zeros, no exponent)."""
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():,f}"
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(pounds)
     app.add_template_filter(london)
     app.add_template_filter(uk_date)
     app.add_template_filter(label)
+    app.add_template_filter(safe_url)
+    app.add_template_filter(number)

@@ -4,6 +4,7 @@ from alliance.audit import models as audit_models
 from alliance.auth import models as auth_models
 from alliance.db import Base
 from alliance.decisions import models as decisions_models
+from alliance.learning import models as learning_models
 from alliance.ledgers import models as ledgers_models
 from alliance.members import models as members_models
 
@@ -12,6 +13,7 @@ __all__ = [
     "audit_models",
     "auth_models",
     "decisions_models",
+    "learning_models",
     "ledgers_models",
     "members_models",
 ]

@@ -3,7 +3,17 @@
 import math
 from datetime import date, datetime, time, timedelta
 
-from flask import Flask, abort, g, jsonify, make_response, render_template, request, session
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    session,
+)
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -268,3 +278,14 @@ def _error_response(status: int, message: str | None, *, code: str):
     if wants_json():
         return jsonify({"error": {"code": code, "message": message or title}}), status
     return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def cited_by(kind: str, obj) -> list[dict]:
+    """What other domains cite this object with (learning entries citing a decision or a
+    ledger version's lines): each ``{"reference", "title", "url"}``. Domains register
+    their providers in ``app.extensions["alliance.cited_by"]``, so no domain imports
+    another's views."""
+    found: list[dict] = []
+    for provider in current_app.extensions.get("alliance.cited_by", []):
+        found.extend(provider(kind, obj))
+    return found

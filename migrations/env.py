@@ -4,6 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from alliance.config import default_database_url
+from alliance.db import is_managed
 from alliance.models import Base
 
 config = context.config
@@ -28,6 +29,7 @@ def run_migrations_offline() -> None:
         literal_binds=True,
         render_as_batch=True,
         compare_type=True,
+        include_name=is_managed,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -55,6 +57,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=is_managed,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -60,6 +60,22 @@ def alliance_for(slug: str) -> tuple[Alliance, Membership]:
     return alliance, membership
 
 
+def json_body() -> dict:
+    """The request's JSON object, or 400 saying what to send."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, "Send a JSON object with Content-Type: application/json.")
+    return body
+
+
+def body_text(body: dict, key: str) -> str:
+    """A string field of the body ("" when absent), or 400 when it is not a string."""
+    value = body.get(key) or ""
+    if not isinstance(value, str):
+        abort(400, f"{key} must be a string.")
+    return value
+
+
 def organisation_json(org: Organisation | None) -> dict | None:
     if org is None:
         return None

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, time
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -37,6 +36,7 @@ from alliance.decisions.models import DecisionKind, Resolution
 from alliance.decisions.rules import Position
 from alliance.filters import LONDON
 from alliance.money import MoneyError, parse_pounds
+from alliance.widgets import DateInput
 
 DATE_FORMAT = ["%d %m %Y"]
 KIND_LABELS = {
@@ -87,7 +87,7 @@ class ProposalForm(FlaskForm):
         "Links to papers, one a line", widget=GovTextArea(), validators=[Length(max=4000)]
     )
     closes_on = DateField(
-        "Voting closes on", widget=GovDateInput(), format=DATE_FORMAT, validators=[Optional()]
+        "Voting closes on", widget=DateInput(), format=DATE_FORMAT, validators=[Optional()]
     )
     closes_time = StringField(
         "at (24-hour time, UK)",
@@ -200,7 +200,7 @@ class StatementForm(FlaskForm):
         validators=[DataRequired("Write the outcome statement"), Length(max=8000)],
     )
     review_on = DateField(
-        "Review date (optional)", widget=GovDateInput(), format=DATE_FORMAT, validators=[Optional()]
+        "Review date (optional)", widget=DateInput(), format=DATE_FORMAT, validators=[Optional()]
     )
     submit = SubmitField("Record statement", widget=GovSubmitInput())
 

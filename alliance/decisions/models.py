@@ -9,7 +9,6 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
-    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -18,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.auth.models import User
-from alliance.db import Base, enum_column, utcnow
+from alliance.db import Base, Money, enum_column, utcnow
 from alliance.decisions.rules import Abstention, Position, Result
 from alliance.members.models import Organisation
 
@@ -262,7 +261,7 @@ class BudgetEffect(Base):
     from_service_line: Mapped[str] = mapped_column(String(120), default="")
     to_service_line: Mapped[str] = mapped_column(String(120), default="")
     #: Pounds, exact to the penny.
-    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    amount: Mapped[Decimal] = mapped_column(Money)
 
     decision: Mapped[Decision] = relationship(back_populates="budget_effect")
     from_organisation: Mapped[Organisation | None] = relationship(

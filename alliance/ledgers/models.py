@@ -11,7 +11,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     LargeBinary,
-    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.auth.models import User
-from alliance.db import Base, enum_column, utcnow
+from alliance.db import Base, Money, enum_column, utcnow
 from alliance.ledgers import rules
 from alliance.members.models import Organisation
 
@@ -195,7 +194,7 @@ class LedgerVersion(Base):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     line_count: Mapped[int]
     #: Sum of the lines' amounts, in pounds.
-    total: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    total: Mapped[Decimal] = mapped_column(Money)
     #: Column (header text or letter) to field, as confirmed at submit.
     mapping: Mapped[dict] = mapped_column(JSON, default=dict)
     #: Warnings kept with the version: [{"where", "message", "severity"}].
@@ -214,6 +213,11 @@ class LedgerVersion(Base):
     @property
     def period_label(self) -> str:
         return rules.label_range(self.period_start, self.period_end)
+
+    @property
+    def period_range(self) -> str:
+        """As addresses and the command line write it: 2026-04..2027-03."""
+        return rules.format_range(self.period_start, self.period_end)
 
 
 class LedgerLine(Base):
@@ -245,9 +249,9 @@ class LedgerLine(Base):
     counterparty: Mapped[str] = mapped_column(String(255), default="")
     reference: Mapped[str] = mapped_column(String(255), default="")
     #: Pounds, exact to the penny.
-    amount: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    amount: Mapped[Decimal] = mapped_column(Money)
     #: A budget figure beside the amount, when the file has a budget column.
-    budget: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    budget: Mapped[Decimal | None] = mapped_column(Money)
     #: The cell held a formula; the amount is its cached value.
     formula: Mapped[bool] = mapped_column(default=False)
 

@@ -4,8 +4,9 @@ xlsx, xls and ods are read by python-calamine (fast; its cached values for formu
 What calamine cannot see (which cells are formulas, formulas with no cached value, error
 cells, hidden rows) comes from the safety pre-scan of the xlsx sheet XML or the ods
 content.xml, so openpyxl is not needed to read. For xls (BIFF) there is no such scan:
-its formulas are read as their saved values without a flag, and hidden rows as others. CSV is read by the standard library with explicit decoding, a sniffed
-delimiter and every record's field count kept, so a short or long row is never shifted.
+its formulas are read as their saved values without a flag, and hidden rows as others.
+CSV is read by the standard library with explicit decoding, a sniffed delimiter and every
+record's field count kept, so a short or long row is never shifted.
 """
 
 import csv

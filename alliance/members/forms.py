@@ -3,7 +3,6 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -31,6 +30,7 @@ from alliance.members.models import (
     OrganisationKind,
     Role,
 )
+from alliance.widgets import DateInput
 
 ROLE_LABELS = {
     Role.MANAGER: "Alliance manager",
@@ -71,7 +71,7 @@ class OrganisationForm(FlaskForm):
     )
     joined_on = DateField(
         "Date it joined the alliance",
-        widget=GovDateInput(),
+        widget=DateInput(),
         format=DATE_FORMAT,
         validators=[DataRequired("Enter the date it joined, for example 1 4 2026")],
     )
@@ -81,7 +81,7 @@ class OrganisationForm(FlaskForm):
 class LeaveForm(FlaskForm):
     left_on = DateField(
         "Date it left",
-        widget=GovDateInput(),
+        widget=DateInput(),
         format=DATE_FORMAT,
         validators=[DataRequired("Enter the date it left")],
     )
@@ -140,7 +140,7 @@ class InterestForm(FlaskForm):
 class EndInterestForm(FlaskForm):
     ended_on = DateField(
         "Date the interest ended",
-        widget=GovDateInput(),
+        widget=DateInput(),
         format=DATE_FORMAT,
         validators=[DataRequired("Enter the date it ended")],
     )
@@ -180,7 +180,7 @@ class AppointmentForm(FlaskForm):
     )
     starts_on = DateField(
         "Start date",
-        widget=GovDateInput(),
+        widget=DateInput(),
         format=DATE_FORMAT,
         validators=[DataRequired("Enter the start date")],
     )
@@ -197,10 +197,10 @@ class SettingsForm(FlaskForm):
         "What is this system set up to do?", widget=GovTextArea(), validators=[Length(max=4000)]
     )
     agreement_starts_on = DateField(
-        "Agreement starts", widget=GovDateInput(), format=DATE_FORMAT, validators=[Optional()]
+        "Agreement starts", widget=DateInput(), format=DATE_FORMAT, validators=[Optional()]
     )
     agreement_ends_on = DateField(
-        "Agreement ends", widget=GovDateInput(), format=DATE_FORMAT, validators=[Optional()]
+        "Agreement ends", widget=DateInput(), format=DATE_FORMAT, validators=[Optional()]
     )
     abstention_policy = RadioField(
         "When a seat abstains",

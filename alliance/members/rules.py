@@ -15,6 +15,9 @@ class Action(enum.StrEnum):
     MANAGE_INTERESTS = "manage_interests"
     PROPOSE_DECISION = "propose_decision"
     EDIT_BUDGET_STRUCTURE = "edit_budget_structure"
+    WRITE_LEARNING = "write_learning"
+    REVIEW_LEARNING = "review_learning"
+    RECORD_MEASURES = "record_measures"
 
 
 #: Every member reads everything (open book); writes by role.
@@ -28,6 +31,13 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.PROPOSE_DECISION: frozenset({Role.MANAGER, Role.COMMISSIONER}),
     #: Financial years, cost categories and service lines of the open-book ledgers.
     Action.EDIT_BUDGET_STRUCTURE: frozenset({Role.MANAGER}),
+    #: Learning belongs to the alliance: anyone but an observer writes and edits entries.
+    Action.WRITE_LEARNING: frozenset(Role) - {Role.OBSERVER},
+    #: The board asks questions on entries and records assurance statements (the chair,
+    #: and managers acting as chair, too: see learning.services).
+    Action.REVIEW_LEARNING: frozenset({Role.BOARD_REPRESENTATIVE, Role.BOARD_ALTERNATE}),
+    #: Mandatory target data comes from commissioners; the manager keeps the measures.
+    Action.RECORD_MEASURES: frozenset({Role.MANAGER, Role.COMMISSIONER}),
 }
 
 

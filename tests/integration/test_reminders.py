@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from alliance.db import db
 from alliance.decisions.models import Reminder
 from alliance.decisions.rules import Position
-from tests.integration.test_decisions import Board
+from tests.integration.decision_board import Board
 
 
 class Inbox:

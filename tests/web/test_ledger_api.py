@@ -13,7 +13,7 @@ from alliance.db import db
 from alliance.ledgers.models import LedgerFile, LedgerLine, LedgerUpload, LedgerVersion
 from alliance.ledgers.structure import seed_structure
 from alliance.members.models import Alliance
-from tests.web.test_api import (
+from tests.web.api_support import (
     API,
     LEDGER_PATHS,
     assert_json_error,

@@ -4,6 +4,7 @@ from copy import deepcopy
 
 from alliance.api.openapi.common import PATHS, SCHEMAS
 from alliance.api.openapi.decisions import DECISION_PATHS, DECISION_SCHEMAS
+from alliance.api.openapi.learning import LEARNING_PATHS, LEARNING_SCHEMAS
 from alliance.api.openapi.ledgers import LEDGER_PATHS, LEDGER_SCHEMAS
 
 
@@ -16,8 +17,9 @@ def document() -> dict:
                 "title": "alliance API",
                 "version": "1",
                 "description": "Read the alliance register and its tamper-evident record, vote on "
-                "decisions, and upload and read open-book ledgers. Money is "
-                "sent as strings with two decimal places; times are ISO 8601 UTC with Z.",
+                "decisions, upload and read open-book ledgers, and keep the learning log and "
+                "the board's assurance statements. Money is sent as strings with two decimal "
+                "places; times are ISO 8601 UTC with Z.",
             },
             "servers": [{"url": "/api/v1"}],
             "security": [{"bearer": []}],
@@ -25,6 +27,7 @@ def document() -> dict:
                 **PATHS,
                 **DECISION_PATHS,
                 **LEDGER_PATHS,
+                **LEARNING_PATHS,
                 "/openapi.json": {
                     "get": {
                         "operationId": "getOpenApi",
@@ -40,7 +43,7 @@ def document() -> dict:
                 },
             },
             "components": {
-                "schemas": {**SCHEMAS, **DECISION_SCHEMAS, **LEDGER_SCHEMAS},
+                "schemas": {**SCHEMAS, **DECISION_SCHEMAS, **LEDGER_SCHEMAS, **LEARNING_SCHEMAS},
                 "securitySchemes": {
                     "bearer": {
                         "type": "http",

@@ -30,7 +30,7 @@ from alliance.decisions.views.common import (
     decision_or_404,
 )
 from alliance.members.models import Interest, Role
-from alliance.web import current_actor
+from alliance.web import cited_by, current_actor
 
 
 def _show(decision: Decision, *, vote_form=None, close_form=None, status=200):
@@ -82,6 +82,7 @@ def _show(decision: Decision, *, vote_form=None, close_form=None, status=200):
         superseded_by=db.session.scalars(
             select(Decision).where(Decision.supersedes_id == decision.id)
         ).all(),
+        cited_by=cited_by("decision", decision),
         can_sign_off=(
             decision.kind is DecisionKind.RESERVED
             and decision.status is DecisionStatus.DRAFT

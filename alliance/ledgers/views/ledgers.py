@@ -9,6 +9,7 @@ from alliance.ledgers import versions as reads
 from alliance.ledgers.rules import format_range, label_range, parse_range
 from alliance.ledgers.views.common import bp
 from alliance.members.models import Role
+from alliance.web import cited_by
 
 PAGE = 200
 
@@ -81,6 +82,7 @@ def version(org: str, number: int):
         pages=max(1, -(-len(lines) // PAGE)),
         period=format_range(found.period_start, found.period_end),
         label_range=label_range,
+        cited_by=cited_by("ledger_version", found),
     )
 
 

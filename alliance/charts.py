@@ -1,0 +1,76 @@
+"""Charts drawn on the server as SVG geometry, pure: no Flask, no database, no JavaScript.
+
+A chart shows a series as it is: no target line, no threshold band, no colour that
+judges a value. Each chart is drawn beside a table of its numbers (the template's job),
+so it prints and reads without sight of it.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 48
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    label: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class LineChart:
+    width: int
+    height: int
+    points: list[Point]
+    #: Horizontal guide lines: (y, the value it marks, as text).
+    ticks: list[tuple[float, str]]
+    baseline: float
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+
+def nice_step(span: Decimal, steps: int = 4) -> Decimal:
+    """A round step (1, 2 or 5 times a power of ten) that covers ``span`` in ~``steps``."""
+    if span <= 0:
+        return Decimal(1)
+    raw = span / steps
+    power = Decimal(10) ** (raw.adjusted())
+    for multiple in (1, 2, 5, 10):
+        if power * multiple >= raw:
+            return power * multiple
+    return power * 10  # pragma: no cover - the loop always returns
+
+
+def line_chart(series: list[tuple[str, Decimal]], width: int = WIDTH, height: int = HEIGHT):
+    """The geometry of a line through the values in order, on axes that start at zero when
+    every value is positive (so a small change is not drawn as a cliff)."""
+    if not series:
+        return None
+    values = [value for _, value in series]
+    low, high = min(min(values), Decimal(0)), max(max(values), Decimal(0))
+    step = nice_step(high - low)
+    bottom = (low / step).to_integral_value(rounding="ROUND_FLOOR") * step
+    top = (high / step).to_integral_value(rounding="ROUND_CEILING") * step
+    if top == bottom:
+        top = bottom + step
+    inner_w, inner_h = width - LEFT - RIGHT, height - TOP - BOTTOM
+
+    def y_of(value: Decimal) -> float:
+        return TOP + float((top - value) / (top - bottom)) * inner_h
+
+    gap = inner_w / max(len(series) - 1, 1)
+    points = [
+        Point(LEFT + (i * gap if len(series) > 1 else inner_w / 2), y_of(value), label, value)
+        for i, (label, value) in enumerate(series)
+    ]
+    ticks = []
+    tick = bottom
+    while tick <= top:
+        ticks.append((y_of(tick), f"{tick.normalize():,f}"))
+        tick += step
+    return LineChart(width, height, points, ticks, y_of(max(bottom, Decimal(0))))
