@@ -6,7 +6,7 @@ from flask import abort, g, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from alliance.api.views import alliance_for, bp, iso, organisation_json
+from alliance.api.views import alliance_for, bp, iso, json_body, organisation_json
 from alliance.db import db
 from alliance.decisions import services
 from alliance.decisions.models import Decision, DecisionKind, Resolution, Seat, Vote
@@ -113,13 +113,6 @@ def _reload(reference: str) -> Decision:
     return services.decision_by_reference(db.session, g.alliance, reference)
 
 
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        abort(400, "Send a JSON object with Content-Type: application/json.")
-    return body
-
-
 def _text(body: dict, key: str) -> str:
     value = body.get(key, "")
     if not isinstance(value, str):
@@ -215,7 +208,7 @@ def _budget_effect(raw) -> services.BudgetEffectDraft | None:
 def propose(slug: str):
     alliance, membership = alliance_for(slug)
     require(membership, Action.PROPOSE_DECISION)
-    body = _body()
+    body = json_body()
     try:
         kind = DecisionKind(body.get("kind"))
     except ValueError:
@@ -266,7 +259,7 @@ def decision(slug: str, reference: str):
 @bp.route("/alliances/<slug>/decisions/<reference>/votes", methods=["POST"])
 def vote(slug: str, reference: str):
     found = _decision(slug, reference)
-    body = _body()
+    body = json_body()
     try:
         position = Position(body.get("position"))
     except ValueError:
@@ -309,7 +302,7 @@ def deadlock(slug: str, reference: str):
 @bp.route("/alliances/<slug>/decisions/<reference>/deadlock/steps", methods=["POST"])
 def deadlock_steps(slug: str, reference: str):
     found = _decision(slug, reference)
-    body = _body()
+    body = json_body()
     raw = body.get("resolution")
     try:
         resolution = Resolution(raw) if raw else None

@@ -1,6 +1,7 @@
 """The learning pages: write an entry, pass the gate, the review thread, statements, links
 both ways, and people's text shown as text."""
 
+import io
 import re
 from html import unescape
 
@@ -11,9 +12,11 @@ from alliance.actors import CLI
 from alliance.db import db
 from alliance.decisions.models import Decision
 from alliance.ledgers import structure
+from alliance.ledgers.models import LedgerLine
 from alliance.members.models import Alliance
 
 BASE = "/alliances/riverside/learning"
+LEDGER = b"Month,Cost category,Description,Amount\r\n2026-04,Rent,Hub lease,2500.00\r\n"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
@@ -165,6 +168,23 @@ def test_a_decision_and_a_ledger_version_list_the_learning_that_cites_them(app, 
     assert "Learning that cites this decision" in decision_page
     assert "L-1 Assertive alcohol outreach pilot" in decision_page
     assert f"Decision {reference} Fund the outreach pilot" in text(lead.get(f"{BASE}/1"))
+    assert f"Cites {reference}" in text(lead.get(f"{BASE}/1/revisions"))
+
+    # A ledger line: the entry names it, and the version's page lists the entry.
+    lead.get("/alliances/riverside/ledgers/upload")
+    staged = lead.post(
+        "/alliances/riverside/ledgers/upload",
+        {"period": "2026-04..2027-03", "scale": "1", "file": (io.BytesIO(LEDGER), "ledger.csv")},
+        content_type="multipart/form-data",
+    )
+    lead.get(staged.headers["Location"])
+    lead.post(staged.headers["Location"] + "/submit", {})
+    with app.app_context():
+        line_id = db.session.scalars(select(LedgerLine.id).order_by(LedgerLine.id)).first()
+    write(lead, title="Hub lease learning", kind="reflection", ledger_lines=str(line_id))
+    assert "Ledger line Vale Trust version 1, line 2, column D" in text(lead.get(f"{BASE}/2"))
+    version_page = text(lead.get("/alliances/riverside/ledgers/vale-trust/versions/1"))
+    assert "Learning that cites its lines L-2 Hub lease learning" in version_page
 
 
 @pytest.mark.parametrize("who", ["observer"])
@@ -197,6 +217,44 @@ def test_script_in_any_text_is_shown_as_text(world, new_browser):
     shown = board.get(f"{BASE}/1").get_data(as_text=True)
     assert 'href="javascript:' not in shown
     assert 'href="https://example.org/paper"' in shown
+
+
+def test_script_in_statements_and_measures_is_shown_as_text(world, new_browser):
+    board = signed_in(new_browser, world, "board_representative")
+    board.get(f"{BASE}/statements/new")
+    recorded = board.post(
+        f"{BASE}/statements/new",
+        {
+            "period_start": ["1", "4", "2026"],
+            "period_end": ["30", "6", "2026"],
+            "assured_that": XSS,
+            "because": XSS,
+            "figures": XSS,
+        },
+    )
+    assert recorded.status_code == 302
+    commissioner = signed_in(new_browser, world, "commissioner")
+    commissioner.get(f"{BASE}/measures/new")
+    added = commissioner.post(
+        f"{BASE}/measures/new",
+        {"name": XSS, "unit": XSS, "source": XSS, "definition": XSS},
+    )
+    assert added.status_code == 302
+    measure = added.headers["Location"]
+    commissioner.get(measure)
+    commissioner.post(
+        measure,
+        {
+            "period_start": ["1", "4", "2026"],
+            "period_label": XSS[:40],
+            "value": "12.5",
+            "commentary": XSS,
+        },
+    )
+    for path in (f"{BASE}/statements", f"{BASE}/statements/1", f"{BASE}/measures", measure):
+        raw = board.get(path).get_data(as_text=True)
+        assert "<script>" not in raw and "<img src=x" not in raw, path
+        assert "&lt;script&gt;" in raw, path
 
 
 def test_a_malformed_date_is_a_clear_error_not_a_server_error(world, new_browser):

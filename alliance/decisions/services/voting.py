@@ -59,8 +59,10 @@ def cast_vote(
     now: datetime | None = None,
 ) -> Vote:
     """Cast or change the vote of the actor's organisation's seat."""
-    now = now or utcnow()
+    # The time is taken once the decision is locked, so a vote and a close that race are
+    # recorded in the order the lock let them happen (a vote is never after its close).
     decision = lock_decision(session, decision.id)
+    now = now or utcnow()
     if decision.status is DecisionStatus.OPEN and decision.closes_at <= now:
         _close(session, CLOCK, decision, now=now, reason="")
     if decision.status is not DecisionStatus.OPEN:
@@ -188,8 +190,10 @@ def close_decision(
     now: datetime | None = None,
 ) -> DecisionOutcome:
     """The chair closes voting: without a reason once every seat has voted, else with one."""
-    now = now or utcnow()
+    # The time is taken once the decision is locked, so a vote and a close that race are
+    # recorded in the order the lock let them happen (a vote is never after its close).
     decision = lock_decision(session, decision.id)
+    now = now or utcnow()
     alliance = session.get(Alliance, decision.alliance_id)
     require_chair(session, alliance, membership)
     if decision.status is not DecisionStatus.OPEN:
@@ -211,13 +215,14 @@ def close_decision(
 
 def close_if_due(session: Session, decision: Decision, now: datetime | None = None) -> bool:
     """Close a decision whose closing time has passed (on read, and by `alliance tick`)."""
+    given = now
     now = now or utcnow()
     if decision.status is not DecisionStatus.OPEN or decision.closes_at > now:
         return False
     decision = lock_decision(session, decision.id)
     if decision.status is not DecisionStatus.OPEN:
         return False  # another request closed it first
-    _close(session, CLOCK, decision, now=now, reason="")
+    _close(session, CLOCK, decision, now=given or utcnow(), reason="")
     return True
 
 

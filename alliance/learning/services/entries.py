@@ -287,6 +287,16 @@ def _keep_revision(session: Session, actor: Actor, entry: LearningEntry) -> None
         for name in (*TEXT_FIELDS, "is_legal", "legal_basis", "is_safe", "safe_basis")
         for value in [getattr(entry, name)]
     }
+    session.refresh(entry, ["citations"])
+    # What it cited at this revision, as people name them (citations are replaced on edit).
+    content["cites"] = [
+        c.decision.reference
+        if c.decision_id
+        else f"ledger line {c.ledger_line_id}"
+        if c.ledger_line_id
+        else c.service_line.name
+        for c in entry.citations
+    ]
     session.add(
         EntryRevision(
             entry_id=entry.id, number=entry.revision, content=content, edited_by=actor.user
