@@ -10,6 +10,8 @@ from decimal import Decimal
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 48
+#: Room inside the axes either side of the first and last point, for their labels.
+INSET = 48
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,10 @@ def line_chart(series: list[tuple[str, Decimal]], width: int = WIDTH, height: in
     def y_of(value: Decimal) -> float:
         return TOP + float((top - value) / (top - bottom)) * inner_h
 
-    gap = inner_w / max(len(series) - 1, 1)
+    span = inner_w - 2 * INSET
+    gap = span / max(len(series) - 1, 1)
     points = [
-        Point(LEFT + (i * gap if len(series) > 1 else inner_w / 2), y_of(value), label, value)
+        Point(LEFT + INSET + (i * gap if len(series) > 1 else span / 2), y_of(value), label, value)
         for i, (label, value) in enumerate(series)
     ]
     ticks = []

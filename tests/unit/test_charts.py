@@ -18,7 +18,7 @@ def test_positive_values_are_drawn_on_an_axis_from_zero_in_order():
     assert [p.label for p in chart.points] == ["Q1", "Q2", "Q3"]
     assert [text for _, text in chart.ticks] == ["0", "200", "400", "600"]
     xs = [p.x for p in chart.points]
-    assert xs == sorted(xs) and xs[0] == 64 and xs[-1] == 640 - 16
+    assert xs == sorted(xs) and xs[0] == 64 + 48 and xs[-1] == 640 - 16 - 48  # room for labels
     # Higher values are higher on the page (smaller y), in proportion from zero.
     q1, q2, q3 = (p.y for p in chart.points)
     assert q3 < q1 < q2

@@ -88,3 +88,5 @@ def test_a_measure_is_drawn_as_svg_beside_a_table_of_its_numbers(app, demo):
         assert f"{period} {value}" in text
     assert "Up over Christmas, as every year." in text
     assert "L-1 No-strings vape offer at the recovery hub" in text  # the learning of Q2
+    q3 = text.split("Q3 2026-27 531.7", 1)[1].split("Every measure", 1)[0]
+    assert "Listening session" not in q3  # March 2027 is not in October to December

@@ -11,6 +11,7 @@ from alliance.errors import DomainError
 from alliance.learning import services
 from alliance.learning.forms import MeasureForm, MeasureValueForm
 from alliance.learning.views.common import bp
+from alliance.ledgers.rules import add_months
 from alliance.members.rules import Action, allowed
 from alliance.web import current_actor
 
@@ -75,11 +76,8 @@ def measure(measure_id: int):
         status = 400
     values = list(found.values)
     rows = []
-    for i, value in enumerate(values):
-        ends = values[i + 1].period_start if i + 1 < len(values) else date.max
-        learning = services.entries_of_period(
-            db.session, g.alliance, value.period_start, _day_before(ends)
-        )
+    for value, ends in zip(values, period_ends([v.period_start for v in values]), strict=True):
+        learning = services.entries_of_period(db.session, g.alliance, value.period_start, ends)
         rows.append((value, learning))
     chart = line_chart([(v.period_label, v.value) for v in values])
     return render_template(
@@ -92,5 +90,14 @@ def measure(measure_id: int):
     ), status
 
 
-def _day_before(day: date) -> date:
-    return day if day == date.max else date.fromordinal(day.toordinal() - 1)
+def period_ends(starts: list[date]) -> list[date]:
+    """Each period ends the day before the next starts; the last is as long as the one
+    before it (a month when there is only one)."""
+    ends = [date.fromordinal(later.toordinal() - 1) for later in starts[1:]]
+    if starts:
+        months = 1
+        if len(starts) > 1:
+            before = starts[-2]
+            months = max(1, (starts[-1].year - before.year) * 12 + starts[-1].month - before.month)
+        ends.append(date.fromordinal(add_months(starts[-1], months).toordinal() - 1))
+    return ends
