@@ -16,8 +16,8 @@ INSET = 48
 
 @dataclass(frozen=True)
 class Point:
-    x: float
-    y: float
+    x: Decimal  # SVG user units, exact: the drawing needs no binary fractions either
+    y: Decimal
     label: str
     value: Decimal
 
@@ -28,8 +28,8 @@ class LineChart:
     height: int
     points: list[Point]
     #: Horizontal guide lines: (y, the value it marks, as text).
-    ticks: list[tuple[float, str]]
-    baseline: float
+    ticks: list[tuple[Decimal, str]]
+    baseline: Decimal
 
     @property
     def polyline(self) -> str:
@@ -62,10 +62,10 @@ def line_chart(series: list[tuple[str, Decimal]], width: int = WIDTH, height: in
         top = bottom + step
     inner_w, inner_h = width - LEFT - RIGHT, height - TOP - BOTTOM
 
-    def y_of(value: Decimal) -> float:
-        return TOP + float((top - value) / (top - bottom)) * inner_h
+    def y_of(value: Decimal) -> Decimal:
+        return TOP + (top - value) / (top - bottom) * inner_h
 
-    span = inner_w - 2 * INSET
+    span = Decimal(inner_w - 2 * INSET)
     gap = span / max(len(series) - 1, 1)
     points = [
         Point(LEFT + INSET + (i * gap if len(series) > 1 else span / 2), y_of(value), label, value)

@@ -23,7 +23,10 @@ def test_positive_values_are_drawn_on_an_axis_from_zero_in_order():
     q1, q2, q3 = (p.y for p in chart.points)
     assert q3 < q1 < q2
     assert chart.baseline == chart.ticks[0][0]
-    assert abs((chart.baseline - q1) / (chart.baseline - chart.ticks[-1][0]) - 512.4 / 600) < 1e-9
+    height_of_q1 = (chart.baseline - q1) / (chart.baseline - chart.ticks[-1][0])
+    assert height_of_q1.quantize(Decimal("0.000001")) == (Decimal("512.4") / 600).quantize(
+        Decimal("0.000001")
+    )
     assert chart.polyline.count(",") == 3
 
 

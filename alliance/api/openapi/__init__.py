@@ -6,6 +6,7 @@ from alliance.api.openapi.common import PATHS, SCHEMAS
 from alliance.api.openapi.decisions import DECISION_PATHS, DECISION_SCHEMAS
 from alliance.api.openapi.learning import LEARNING_PATHS, LEARNING_SCHEMAS
 from alliance.api.openapi.ledgers import LEDGER_PATHS, LEDGER_SCHEMAS
+from alliance.api.openapi.measures import MEASURE_PATHS, MEASURE_SCHEMAS
 
 
 def document() -> dict:
@@ -28,6 +29,7 @@ def document() -> dict:
                 **DECISION_PATHS,
                 **LEDGER_PATHS,
                 **LEARNING_PATHS,
+                **MEASURE_PATHS,
                 "/openapi.json": {
                     "get": {
                         "operationId": "getOpenApi",
@@ -43,7 +45,13 @@ def document() -> dict:
                 },
             },
             "components": {
-                "schemas": {**SCHEMAS, **DECISION_SCHEMAS, **LEDGER_SCHEMAS, **LEARNING_SCHEMAS},
+                "schemas": {
+                    **SCHEMAS,
+                    **DECISION_SCHEMAS,
+                    **LEDGER_SCHEMAS,
+                    **LEARNING_SCHEMAS,
+                    **MEASURE_SCHEMAS,
+                },
                 "securitySchemes": {
                     "bearer": {
                         "type": "http",
