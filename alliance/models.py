@@ -7,6 +7,7 @@ from alliance.decisions import models as decisions_models
 from alliance.learning import models as learning_models
 from alliance.ledgers import models as ledgers_models
 from alliance.members import models as members_models
+from alliance.reports import models as reports_models
 
 __all__ = [
     "Base",
@@ -16,4 +17,5 @@ __all__ = [
     "learning_models",
     "ledgers_models",
     "members_models",
+    "reports_models",
 ]

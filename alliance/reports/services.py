@@ -1,0 +1,196 @@
+"""The pool's records and the allocations as they stand. Services flush; callers commit.
+
+An allocation is never edited: it is the year's opening allocation plus the budget effects
+of the decisions that carried. A decision carries once (its outcome is unique), so its
+effect applies once, however many times someone presses "close"; and every change cites
+the decision that made it.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from alliance.actors import Actor
+from alliance.audit.services import record_event
+from alliance.decisions.models import BudgetEffect, Decision, DecisionOutcome
+from alliance.decisions.rules import Result
+from alliance.errors import Conflict, DomainError, Forbidden
+from alliance.members.models import Alliance, Organisation, OrganisationKind, Role
+from alliance.members.services.people import membership_of
+from alliance.reports.models import OpeningAllocation, PoolContribution
+
+
+class InvalidPoolRecord(DomainError):
+    status = 422
+    code = "invalid_pool_record"
+
+
+@dataclass
+class Allocation:
+    organisation: Organisation
+    service_line: str
+    opening: Decimal = Decimal("0.00")
+    #: (decision reference, signed amount) in the order the decisions closed.
+    changes: list[tuple[str, Decimal]] = field(default_factory=list)
+
+    @property
+    def current(self) -> Decimal:
+        return self.opening + sum((amount for _, amount in self.changes), Decimal("0.00"))
+
+
+def record_contribution(
+    session: Session,
+    actor: Actor,
+    alliance: Alliance,
+    organisation: Organisation,
+    *,
+    financial_year: int,
+    amount: Decimal,
+    note: str = "",
+) -> PoolContribution:
+    """A commissioner records their own organisation's contribution (or a change to it)."""
+    membership = membership_of(session, alliance, actor.user) if actor.user else None
+    if (
+        membership is None
+        or Role.COMMISSIONER not in membership.roles
+        or membership.organisation_id != organisation.id
+    ):
+        raise Forbidden("A commissioner records their own organisation's contribution.")
+    if organisation.kind is not OrganisationKind.COMMISSIONER:
+        raise InvalidPoolRecord(f"{organisation.name} is not a commissioner.")
+    if amount == 0:
+        raise InvalidPoolRecord("A contribution (or a change to one) is not zero.")
+    if amount < 0 and not note.strip():
+        raise InvalidPoolRecord("Say why the contribution is reduced.")
+    row = PoolContribution(
+        alliance_id=alliance.id,
+        financial_year=financial_year,
+        organisation=organisation,
+        amount=amount,
+        note=note.strip(),
+        recorded_by=actor.user,
+    )
+    session.add(row)
+    session.flush()
+    record_event(
+        session,
+        actor,
+        "pool_contribution_record",
+        alliance_id=alliance.id,
+        organisation_id=organisation.id,
+        object_type="pool_contribution",
+        object_id=row.id,
+        summary={
+            "organisation": organisation.name,
+            "year": financial_year,
+            "amount": str(amount),
+            "note": row.note,
+        },
+    )
+    return row
+
+
+def contributions(session: Session, alliance: Alliance, financial_year: int) -> dict[str, Decimal]:
+    """Each commissioner's contribution, summed by the database, by name (alphabetical)."""
+    rows = session.execute(
+        select(Organisation.name, func.sum(PoolContribution.amount))
+        .join(PoolContribution.organisation)
+        .where(
+            PoolContribution.alliance_id == alliance.id,
+            PoolContribution.financial_year == financial_year,
+        )
+        .group_by(Organisation.name)
+        .order_by(Organisation.name)
+    )
+    return dict(rows.all())
+
+
+def set_opening_allocation(
+    session: Session,
+    actor: Actor,
+    alliance: Alliance,
+    organisation: Organisation,
+    *,
+    financial_year: int,
+    amount: Decimal,
+    service_line: str = "",
+) -> OpeningAllocation:
+    """The manager records the allocation the board agreed for the year's opening."""
+    membership = membership_of(session, alliance, actor.user) if actor.user else None
+    if actor.via != "cli" and (membership is None or Role.MANAGER not in membership.roles):
+        raise Forbidden("The manager records the opening allocations.")
+    if organisation.alliance_id != alliance.id:
+        raise InvalidPoolRecord("That organisation is not a member of this alliance.")
+    if _carried_effects(session, alliance, financial_year):
+        raise Conflict(
+            "Decisions have already moved money this year: the opening allocations are "
+            "settled. Change an allocation by a decision with a budget effect."
+        )
+    row = OpeningAllocation(
+        alliance_id=alliance.id,
+        financial_year=financial_year,
+        organisation=organisation,
+        service_line=" ".join(service_line.split()),
+        amount=amount,
+        recorded_by_id=actor.user_id,
+    )
+    session.add(row)
+    session.flush()
+    record_event(
+        session,
+        actor,
+        "opening_allocation_record",
+        alliance_id=alliance.id,
+        organisation_id=organisation.id,
+        object_type="opening_allocation",
+        object_id=row.id,
+        summary={
+            "organisation": organisation.name,
+            "year": financial_year,
+            "service_line": row.service_line,
+            "amount": str(amount),
+        },
+    )
+    return row
+
+
+def allocations(session: Session, alliance: Alliance, financial_year: int) -> list[Allocation]:
+    """Each provider's (and service line's) allocation: opening, then every carried change."""
+    found: dict[tuple[int, str], Allocation] = {}
+    for row in session.scalars(
+        select(OpeningAllocation).where(
+            OpeningAllocation.alliance_id == alliance.id,
+            OpeningAllocation.financial_year == financial_year,
+        )
+    ):
+        found[(row.organisation_id, row.service_line)] = Allocation(
+            row.organisation, row.service_line, row.amount
+        )
+    for effect, reference in _carried_effects(session, alliance, financial_year):
+        for organisation, line, sign in (
+            (effect.from_organisation, effect.from_service_line, -1),
+            (effect.to_organisation, effect.to_service_line, 1),
+        ):
+            if organisation is None:
+                continue
+            place = (organisation.id, line)
+            if place not in found:
+                found[place] = Allocation(organisation, line)
+            found[place].changes.append((reference, sign * effect.amount))
+    return sorted(found.values(), key=lambda a: (a.organisation.name.casefold(), a.service_line))
+
+
+def _carried_effects(session: Session, alliance: Alliance, financial_year: int) -> list:
+    return session.execute(
+        select(BudgetEffect, Decision.reference)
+        .join(Decision, Decision.id == BudgetEffect.decision_id)
+        .join(DecisionOutcome, DecisionOutcome.decision_id == Decision.id)
+        .where(
+            Decision.alliance_id == alliance.id,
+            BudgetEffect.financial_year == financial_year,
+            DecisionOutcome.result == Result.CARRIED,
+        )
+        .order_by(DecisionOutcome.decided_at, Decision.id)
+    ).all()
