@@ -41,27 +41,45 @@ def structure():
     ), (422 if form.errors else 200)
 
 
+def _form_page(form, save, done, anchor: str, template: str, **context):
+    """Save a valid submission and go back to the structure page, saying ``done(saved)``;
+    otherwise show the form again (422 with its errors)."""
+    if form.validate_on_submit():
+        try:
+            saved = save()
+        except DomainError as exc:
+            show_error(form, exc)
+        else:
+            flash(done(saved), "success")
+            return redirect(url_for("ledgers.structure", _anchor=anchor))
+    return render_template(template, form=form, **context), (422 if form.errors else 200)
+
+
+def _category_fields(form) -> dict:
+    return {
+        "name": form.name.data,
+        "limb": Limb(form.limb.data),
+        "synonyms": form.synonyms.data or "",
+    }
+
+
+def _line_fields(form) -> dict:
+    return {"name": form.name.data, "synonyms": form.synonyms.data or ""}
+
+
 @bp.route("/structure/categories/new", methods=["GET", "POST"])
 def new_category():
     require_role(Action.EDIT_BUDGET_STRUCTURE)
     form = CostCategoryForm()
-    if form.validate_on_submit():
-        try:
-            category = services.add_cost_category(
-                db.session,
-                current_actor(),
-                g.alliance,
-                name=form.name.data,
-                limb=Limb(form.limb.data),
-                synonyms=form.synonyms.data or "",
-            )
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            flash(f"Category {category.name} added.", "success")
-            return redirect(url_for("ledgers.structure", _anchor="categories"))
-    return render_template("ledgers/category.html", form=form, category=None), (
-        422 if form.errors else 200
+    return _form_page(
+        form,
+        lambda: services.add_cost_category(
+            db.session, current_actor(), g.alliance, **_category_fields(form)
+        ),
+        lambda added: f"Category {added.name} added.",
+        "categories",
+        "ledgers/category.html",
+        category=None,
     )
 
 
@@ -72,25 +90,17 @@ def category(category_id: int):
     form.submit.label.text = "Save category"
     if request.method == "GET":
         form.limb.data = row.limb.value
-    if request.method == "POST":
+    else:
         require_role(Action.EDIT_BUDGET_STRUCTURE)
-        if form.validate_on_submit():
-            try:
-                services.update_cost_category(
-                    db.session,
-                    current_actor(),
-                    row,
-                    name=form.name.data,
-                    limb=Limb(form.limb.data),
-                    synonyms=form.synonyms.data or "",
-                )
-            except DomainError as exc:
-                show_error(form, exc)
-            else:
-                flash(f"Category {row.name} saved.", "success")
-                return redirect(url_for("ledgers.structure", _anchor="categories"))
-    return render_template("ledgers/category.html", form=form, category=row), (
-        422 if form.errors else 200
+    return _form_page(
+        form,
+        lambda: services.update_cost_category(
+            db.session, current_actor(), row, **_category_fields(form)
+        ),
+        lambda _: f"Category {row.name} saved.",
+        "categories",
+        "ledgers/category.html",
+        category=row,
     )
 
 
@@ -98,22 +108,15 @@ def category(category_id: int):
 def new_service_line():
     require_role(Action.EDIT_BUDGET_STRUCTURE)
     form = ServiceLineForm()
-    if form.validate_on_submit():
-        try:
-            line = services.add_service_line(
-                db.session,
-                current_actor(),
-                g.alliance,
-                name=form.name.data,
-                synonyms=form.synonyms.data or "",
-            )
-        except DomainError as exc:
-            show_error(form, exc)
-        else:
-            flash(f"Service line {line.name} added.", "success")
-            return redirect(url_for("ledgers.structure", _anchor="service-lines"))
-    return render_template("ledgers/service_line.html", form=form, line=None), (
-        422 if form.errors else 200
+    return _form_page(
+        form,
+        lambda: services.add_service_line(
+            db.session, current_actor(), g.alliance, **_line_fields(form)
+        ),
+        lambda added: f"Service line {added.name} added.",
+        "service-lines",
+        "ledgers/service_line.html",
+        line=None,
     )
 
 
@@ -124,20 +127,13 @@ def service_line(line_id: int):
     form.submit.label.text = "Save service line"
     if request.method == "POST":
         require_role(Action.EDIT_BUDGET_STRUCTURE)
-        if form.validate_on_submit():
-            try:
-                services.update_service_line(
-                    db.session,
-                    current_actor(),
-                    row,
-                    name=form.name.data,
-                    synonyms=form.synonyms.data or "",
-                )
-            except DomainError as exc:
-                show_error(form, exc)
-            else:
-                flash(f"Service line {row.name} saved.", "success")
-                return redirect(url_for("ledgers.structure", _anchor="service-lines"))
-    return render_template("ledgers/service_line.html", form=form, line=row), (
-        422 if form.errors else 200
+    return _form_page(
+        form,
+        lambda: services.update_service_line(
+            db.session, current_actor(), row, **_line_fields(form)
+        ),
+        lambda _: f"Service line {row.name} saved.",
+        "service-lines",
+        "ledgers/service_line.html",
+        line=row,
     )
