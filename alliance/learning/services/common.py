@@ -1,11 +1,14 @@
 """What the learning services share: their errors, who may do what, the record."""
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alliance.actors import Actor
 from alliance.audit.services import record_event
+from alliance.decisions.models import Decision
 from alliance.decisions.services import is_chair
 from alliance.errors import Conflict, DomainError, Forbidden
+from alliance.learning.models import LearningEntry
 from alliance.members.models import Alliance, Membership
 from alliance.members.rules import Action, allowed
 from alliance.members.services.people import membership_of
@@ -63,3 +66,30 @@ def record_learning_event(
         object_id=obj.id,
         summary=summary,
     )
+
+
+def entry_numbered(
+    session: Session, alliance: Alliance, number: int, missing=InvalidEntry
+) -> LearningEntry:
+    """The alliance's entry L-``number``; ``missing`` is the error when there is none (a
+    page or an address asks for it: NotFound; a citation names it: InvalidEntry)."""
+    entry = session.scalar(
+        select(LearningEntry).where(
+            LearningEntry.alliance_id == alliance.id, LearningEntry.number == number
+        )
+    )
+    if entry is None:
+        raise missing(f"There is no learning entry L-{number} in this alliance.")
+    return entry
+
+
+def cited_decision(session: Session, alliance: Alliance, reference: str) -> Decision:
+    """The alliance's decision with this reference, as an entry or a statement cites it."""
+    decision = session.scalar(
+        select(Decision).where(
+            Decision.alliance_id == alliance.id, Decision.reference == reference.strip()
+        )
+    )
+    if decision is None:
+        raise InvalidEntry(f"There is no decision {reference} in this alliance.")
+    return decision

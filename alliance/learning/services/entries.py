@@ -21,6 +21,8 @@ from alliance.learning.rules import EntryKind, EntryStatus, Gate, NextStep
 from alliance.learning.services.common import (
     EditedMeanwhile,
     InvalidEntry,
+    cited_decision,
+    entry_numbered,
     record_learning_event,
     require_writer,
 )
@@ -186,14 +188,7 @@ def answer_gate(
 
 
 def get_entry(session: Session, alliance: Alliance, number: int) -> LearningEntry:
-    entry = session.scalar(
-        select(LearningEntry).where(
-            LearningEntry.alliance_id == alliance.id, LearningEntry.number == number
-        )
-    )
-    if entry is None:
-        raise NotFound(f"There is no learning entry L-{number} in this alliance.")
-    return entry
+    return entry_numbered(session, alliance, number, NotFound)
 
 
 def entries_citing_decision(session: Session, decision: Decision) -> list[LearningEntry]:
@@ -252,13 +247,7 @@ def _apply(entry: LearningEntry, draft: EntryDraft) -> None:
 
 def _cite(session: Session, alliance: Alliance, entry: LearningEntry, draft: EntryDraft) -> None:
     for reference in dict.fromkeys(draft.decisions):
-        decision = session.scalar(
-            select(Decision).where(
-                Decision.alliance_id == alliance.id, Decision.reference == reference.strip()
-            )
-        )
-        if decision is None:
-            raise InvalidEntry(f"There is no decision {reference} in this alliance.")
+        decision = cited_decision(session, alliance, reference)
         session.add(EntryCitation(entry_id=entry.id, decision_id=decision.id))
     for line_id in dict.fromkeys(draft.ledger_lines):
         line = session.scalar(

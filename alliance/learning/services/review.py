@@ -8,7 +8,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from alliance.actors import Actor
-from alliance.decisions.models import Decision
 from alliance.errors import Forbidden, NotFound
 from alliance.learning.models import (
     AssuranceStatement,
@@ -19,6 +18,8 @@ from alliance.learning.models import (
 )
 from alliance.learning.services.common import (
     InvalidEntry,
+    cited_decision,
+    entry_numbered,
     member,
     on_the_board,
     record_learning_event,
@@ -108,8 +109,8 @@ def record_statement(
         problems.append("The period ends before it starts.")
     if problems:
         raise InvalidEntry(" ".join(problems))
-    entries = [_entry(session, alliance, n) for n in dict.fromkeys(draft.entries)]
-    decisions = [_decision(session, alliance, r) for r in dict.fromkeys(draft.decisions)]
+    entries = [entry_numbered(session, alliance, n) for n in dict.fromkeys(draft.entries)]
+    decisions = [cited_decision(session, alliance, r) for r in dict.fromkeys(draft.decisions)]
     revisits = _statement(session, alliance, draft.revisits) if draft.revisits else None
     number = (
         session.scalar(
@@ -194,28 +195,6 @@ def _text(text: str, what: str) -> str:
     if len(text) > TEXT_LIMIT:
         raise InvalidEntry(f"Keep the {what} to {TEXT_LIMIT:,} characters.")
     return text
-
-
-def _entry(session: Session, alliance: Alliance, number: int) -> LearningEntry:
-    entry = session.scalar(
-        select(LearningEntry).where(
-            LearningEntry.alliance_id == alliance.id, LearningEntry.number == number
-        )
-    )
-    if entry is None:
-        raise InvalidEntry(f"There is no learning entry L-{number} in this alliance.")
-    return entry
-
-
-def _decision(session: Session, alliance: Alliance, reference: str) -> Decision:
-    decision = session.scalar(
-        select(Decision).where(
-            Decision.alliance_id == alliance.id, Decision.reference == reference.strip()
-        )
-    )
-    if decision is None:
-        raise InvalidEntry(f"There is no decision {reference} in this alliance.")
-    return decision
 
 
 def _statement(session: Session, alliance: Alliance, number: int) -> AssuranceStatement:
