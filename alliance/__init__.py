@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     from alliance.api import learning as _api_learning  # noqa: F401 (registers its routes)
     from alliance.api import ledgers as _api_ledgers  # noqa: F401 (registers its routes)
     from alliance.api import measures as _api_measures  # noqa: F401 (registers its routes)
+    from alliance.api import reports as _api_reports  # noqa: F401 (registers its routes)
     from alliance.api.views import bp as api_bp
     from alliance.audit.views import bp as audit_bp
     from alliance.auth.views import bp as auth_bp
@@ -66,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     from alliance.ledgers.views import bp as ledgers_bp
     from alliance.members.views import bp as members_bp
     from alliance.members.views import home_bp
+    from alliance.reports.views import bp as reports_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
@@ -73,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(decisions_bp)
     app.register_blueprint(ledgers_bp)
     app.register_blueprint(learning_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(audit_bp)
     # What each domain asks of a person on their dashboard ("what needs me").
     app.extensions["alliance.needs"] = [decision_needs]

@@ -77,3 +77,53 @@ def line_chart(series: list[tuple[str, Decimal]], width: int = WIDTH, height: in
         ticks.append((y_of(tick), f"{tick.normalize():,f}"))
         tick += step
     return LineChart(width, height, points, ticks, y_of(max(bottom, Decimal(0))))
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: Decimal
+    #: The bar's left edge and width, its top, and where its label and value are written.
+    x: Decimal
+    width: Decimal
+    y: Decimal
+    label_y: Decimal
+    value_x: Decimal
+    value_anchor: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    bars: list[Bar]
+    zero_x: Decimal
+    bar_height: int
+
+
+#: A bar chart's rows: the label on a line of its own, the bar beneath it.
+BAR_ROW, BAR_HEIGHT, BAR_LEFT, BAR_RIGHT = 44, 16, 8, 120
+
+
+def bar_chart(series: list[tuple[str, Decimal]], width: int = WIDTH):
+    """Horizontal bars in the order given (never sorted by size), from one zero line, each
+    with its label above it, so long names fit. Negative values run left of zero."""
+    if not series:
+        return None
+    values = [value for _, value in series]
+    low, high = min(min(values), Decimal(0)), max(max(values), Decimal(0))
+    inner = Decimal(width - BAR_LEFT - BAR_RIGHT)
+    span = high - low
+
+    def scaled(amount: Decimal) -> Decimal:
+        return amount * inner / span if span else Decimal(0)
+
+    zero_x = BAR_LEFT + scaled(-low)
+    bars = []
+    for i, (label, value) in enumerate(series):
+        top = Decimal(i * BAR_ROW + 22)
+        length = scaled(abs(value))
+        left = zero_x if value >= 0 else zero_x - length
+        ends = zero_x + length if value >= 0 else zero_x
+        bars.append(Bar(label, value, left, length, top, top - 6, ends + 6, "start"))
+    return BarChart(width, len(series) * BAR_ROW + 8, bars, zero_x, BAR_HEIGHT)

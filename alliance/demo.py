@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from alliance.members.models import (
     OrganisationKind,
     Role,
 )
+from alliance.reports.demo import load_pool
 
 SLUG = "riverside"
 DOMAIN = "riverside.example"
@@ -216,7 +218,8 @@ def load_demo(session: Session, password: str, *, min_length: int = 15) -> Allia
             description=description,
             declared_on=date(2026, 4, 1),
         )
-    _demo_decisions(session, alliance, users)
+    load_pool(session, alliance, orgs, users)
+    _demo_decisions(session, alliance, orgs, users)
     _demo_ledgers(session, alliance, orgs, users)
     load_learning(session, alliance, users)
     return alliance
@@ -256,8 +259,9 @@ def _demo_ledgers(session: Session, alliance: Alliance, orgs: dict, users: dict)
         )
 
 
-def _demo_decisions(session: Session, alliance: Alliance, users: dict) -> None:
-    """One carried decision with its statement, and one open that is waiting for seats."""
+def _demo_decisions(session: Session, alliance: Alliance, orgs: dict, users: dict) -> None:
+    """One carried decision (moving outreach money) with its statement, and one open that
+    is waiting for seats."""
 
     def act(local):
         membership = members.membership_of(session, alliance, users[local])
@@ -276,6 +280,14 @@ def _demo_decisions(session: Session, alliance: Alliance, users: dict) -> None:
         "team means one relationship.",
         citations=["a", "b", "person-centred"],
         closes_at=utcnow() + timedelta(days=3),
+        budget_effect=decisions.BudgetEffectDraft(
+            financial_year=2026,
+            amount=Decimal("55000.00"),
+            from_organisation=orgs["open-door"],
+            from_service_line="Outreach",
+            to_organisation=orgs["harbour-recovery"],
+            to_service_line="Outreach",
+        ),
     )
     decisions.open_voting(session, proposer, carried, proposer_membership)
     for local in (

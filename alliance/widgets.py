@@ -1,6 +1,11 @@
 """Form widgets shared by every domain."""
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from decimal import Decimal
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
+from wtforms import StringField
+
+from alliance.money import MoneyError, parse_pounds
 
 
 class DateInput(GovDateInput):
@@ -13,3 +18,24 @@ class DateInput(GovDateInput):
         if field.raw_data is not None and len(field.raw_data) != 3:
             field.raw_data = [*field.raw_data, "", "", ""][:3]
         return super().map_gov_params(field, **kwargs)
+
+
+class PoundsField(StringField):
+    """An amount in pounds and pence, typed as people type it (“£12,500”, “-250.5”): the
+    field's data is an exact Decimal (None when empty), and anything else is the field's
+    own error. Never a float."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("widget", GovTextInput())
+        super().__init__(label, validators, **kwargs)
+        self.amount: Decimal | None = None
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.amount = None
+        text = (self.data or "").strip()
+        if text:
+            try:
+                self.amount = parse_pounds(text)
+            except MoneyError as exc:
+                raise ValueError(str(exc)) from exc

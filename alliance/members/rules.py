@@ -18,6 +18,8 @@ class Action(enum.StrEnum):
     WRITE_LEARNING = "write_learning"
     REVIEW_LEARNING = "review_learning"
     RECORD_MEASURES = "record_measures"
+    RECORD_CONTRIBUTION = "record_contribution"
+    MANAGE_POOL = "manage_pool"
 
 
 #: Every member reads everything (open book); writes by role.
@@ -38,6 +40,10 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REVIEW_LEARNING: frozenset({Role.BOARD_REPRESENTATIVE, Role.BOARD_ALTERNATE}),
     #: Mandatory target data comes from commissioners; the manager keeps the measures.
     Action.RECORD_MEASURES: frozenset({Role.MANAGER, Role.COMMISSIONER}),
+    #: Each commissioner records their own organisation's money into the pool.
+    Action.RECORD_CONTRIBUTION: frozenset({Role.COMMISSIONER}),
+    #: The manager records what the board agreed: opening allocations and the risk share.
+    Action.MANAGE_POOL: frozenset({Role.MANAGER}),
 }
 
 

@@ -5,12 +5,13 @@ step by step, so a board member can follow it with a calculator; pennies left by
 go to members in alphabetical order (largest remainder first), so the parts always add
 up to the whole. Members are never ordered by what they gain or lose.
 
-Risk share (gain/pain), per financial year: the variance V = target outturn - actual
-outturn, at alliance level (positive: an underspend, a gain to share; negative: an
-overspend, a loss). V is shared by the members' agreed percentages, which total exactly
-100%. Optional bands share successive slices of |V| by their own percentages (the first
-£500,000 one way, the rest another). An optional cap limits the providers' painshare
-in total; beyond it the commissioners carry the loss, in proportion to their shares.
+Risk share (gain/pain), per financial year: the variance V = the pool (what contracts
+call the target outturn) - actual outturn, at alliance level (positive: an underspend, a
+gain to share; negative: an overspend, a loss). V is shared by the members' agreed
+percentages, which total exactly 100%. Optional bands share successive slices of |V| by
+their own percentages (the first £500,000 one way, the rest another). An optional cap
+limits the providers' painshare in total; beyond it the commissioners carry the loss, in
+proportion to their shares.
 """
 
 from dataclasses import dataclass, field
@@ -75,6 +76,12 @@ def check_members(members: list[Member]) -> None:
         raise RiskShareInvalid(f"The shares total {total}%, not 100%.")
 
 
+def check_agreement(members: list[Member], bands: list[Band] | None = None) -> None:
+    """Refuse (RiskShareInvalid, saying why) shares, bands or a cap that cannot be applied."""
+    check_members(members)
+    _checked_bands(bands or [Band(None)], {m.name: m.percent for m in members})
+
+
 def share_risk(
     variance: Decimal,
     members: list[Member],
@@ -89,9 +96,7 @@ def share_risk(
     bands = _checked_bands(bands or [Band(None)], own)
     sign = 1 if variance >= 0 else -1
     what = "gain (an underspend)" if sign > 0 else "loss (an overspend)"
-    steps = [
-        Step(f"Variance: target outturn − actual outturn = {_pounds(variance)}, a {what}.", {})
-    ]
+    steps = [Step(f"Variance: the pool less the outturn = {pounds(variance)}, a {what}.", {})]
     shares = dict.fromkeys(names, Decimal("0.00"))
     left, floor = abs(variance), Decimal(0)
     for band in bands:
@@ -102,10 +107,10 @@ def share_risk(
         part = _split(width * sign, percents, names)
         for name in names:
             shares[name] += part[name]
-        upper = "and above" if band.up_to is None else f"to {_pounds(band.up_to)}"
+        upper = "and above" if band.up_to is None else f"to {pounds(band.up_to)}"
         steps.append(
             Step(
-                f"{_pounds(floor)} {upper}: {_pounds(width * sign)} shared "
+                f"{pounds(floor)} {upper}: {pounds(width * sign)} shared "
                 + ", ".join(f"{n} {percents.get(n, Decimal(0))}%" for n in names),
                 part,
             )
@@ -123,7 +128,7 @@ def share_risk(
     return RiskShare(variance, shares, steps, capped, carried)
 
 
-def _pounds(amount: Decimal) -> str:
+def pounds(amount: Decimal) -> str:
     """-£1,234.50 as the working shows it."""
     shown = f"£{abs(amount).quantize(PENNY):,}"
     return f"-{shown}" if amount < 0 else shown
@@ -137,6 +142,10 @@ def _checked_bands(bands: list[Band], own: dict[str, Decimal]) -> list[Band]:
             raise RiskShareInvalid("Only the last band is open-ended, and it must be.")
         if band.up_to is not None and band.up_to <= previous:
             raise RiskShareInvalid("Bands must rise: each ends above the one before.")
+        if band.up_to is not None and band.up_to != band.up_to.quantize(PENNY):
+            raise RiskShareInvalid(f"A band ends at pounds and pence, not {band.up_to}.")
+        if any(p < 0 for p in band.percents.values()):
+            raise RiskShareInvalid("A band's share cannot be negative.")
         if band.percents:
             if set(band.percents) != set(own):
                 raise RiskShareInvalid("A band gives a percentage to every member, or to none.")
@@ -173,7 +182,7 @@ def _apply_cap(shares, members, names, cap: Decimal, carried: Decimal):
     extra = _split(-carried, commissioners, sorted(commissioners))
     capped = {n: provider_part[n] if n in providers else shares[n] + extra[n] for n in names}
     step = Step(
-        f"Cap: the providers' painshare is limited to {_pounds(cap)}; the {_pounds(carried)} "
+        f"Cap: the providers' painshare is limited to {pounds(cap)}; the {pounds(carried)} "
         "beyond it "
         "is carried by the commissioners, in proportion to their shares.",
         {n: capped[n] - shares[n] for n in names},

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from alliance.actors import Actor
 from alliance.audit.services import record_event
@@ -19,7 +19,13 @@ from alliance.decisions.rules import Result
 from alliance.errors import Conflict, DomainError, Forbidden
 from alliance.members.models import Alliance, Organisation, OrganisationKind, Role
 from alliance.members.services.people import membership_of
-from alliance.reports.models import OpeningAllocation, PoolContribution
+from alliance.reports import rules
+from alliance.reports.models import (
+    OpeningAllocation,
+    PoolContribution,
+    RiskShareAgreement,
+    RiskShareMember,
+)
 
 
 class InvalidPoolRecord(DomainError):
@@ -119,7 +125,7 @@ def set_opening_allocation(
 ) -> OpeningAllocation:
     """The manager records the allocation the board agreed for the year's opening."""
     membership = membership_of(session, alliance, actor.user) if actor.user else None
-    if actor.via != "cli" and (membership is None or Role.MANAGER not in membership.roles):
+    if membership is None or Role.MANAGER not in membership.roles:
         raise Forbidden("The manager records the opening allocations.")
     if organisation.alliance_id != alliance.id:
         raise InvalidPoolRecord("That organisation is not a member of this alliance.")
@@ -160,10 +166,12 @@ def allocations(session: Session, alliance: Alliance, financial_year: int) -> li
     """Each provider's (and service line's) allocation: opening, then every carried change."""
     found: dict[tuple[int, str], Allocation] = {}
     for row in session.scalars(
-        select(OpeningAllocation).where(
+        select(OpeningAllocation)
+        .where(
             OpeningAllocation.alliance_id == alliance.id,
             OpeningAllocation.financial_year == financial_year,
         )
+        .options(joinedload(OpeningAllocation.organisation))
     ):
         found[(row.organisation_id, row.service_line)] = Allocation(
             row.organisation, row.service_line, row.amount
@@ -192,5 +200,135 @@ def _carried_effects(session: Session, alliance: Alliance, financial_year: int) 
             BudgetEffect.financial_year == financial_year,
             DecisionOutcome.result == Result.CARRIED,
         )
+        .options(
+            joinedload(BudgetEffect.from_organisation), joinedload(BudgetEffect.to_organisation)
+        )
         .order_by(DecisionOutcome.decided_at, Decision.id)
     ).all()
+
+
+@dataclass(frozen=True)
+class RiskShareTerms:
+    """An agreement as the rules take it: members, bands and cap, by organisation name."""
+
+    agreement: RiskShareAgreement
+    members: list[rules.Member]
+    bands: list[rules.Band]
+    provider_cap: Decimal | None
+
+
+def set_risk_share(
+    session: Session,
+    actor: Actor,
+    alliance: Alliance,
+    *,
+    financial_year: int,
+    shares: dict[Organisation, Decimal],
+    bands: list[tuple[Decimal | None, dict[Organisation, Decimal]]] = (),
+    provider_cap: Decimal | None = None,
+    note: str = "",
+) -> RiskShareAgreement:
+    """The manager records the risk share the board agreed for a year (replacing, on the
+    record, any earlier agreement for it). Shares must total exactly 100%."""
+    membership = membership_of(session, alliance, actor.user) if actor.user else None
+    if membership is None or Role.MANAGER not in membership.roles:
+        raise Forbidden("The manager records the risk share the board agreed.")
+    if any(o.alliance_id != alliance.id for o in shares):
+        raise InvalidPoolRecord("Every member of the risk share is a member of this alliance.")
+    if provider_cap is not None and provider_cap < 0:
+        raise InvalidPoolRecord("A cap on the providers' painshare is not negative.")
+    if provider_cap is not None and provider_cap != provider_cap.quantize(rules.PENNY):
+        raise InvalidPoolRecord(f"The cap is pounds and pence, not {provider_cap}.")
+    for percent in (*shares.values(), *(p for _, ps in bands for p in ps.values())):
+        if percent != percent.quantize(rules.PENNY):
+            raise InvalidPoolRecord(f"{percent}% has more than two decimal places.")
+    members = [
+        rules.Member(o.name, p, o.kind is OrganisationKind.PROVIDER) for o, p in shares.items()
+    ]
+    rule_bands = [rules.Band(up_to, {o.name: p for o, p in ps.items()}) for up_to, ps in bands]
+    try:
+        rules.check_agreement(members, rule_bands)
+    except rules.RiskShareInvalid as error:
+        raise InvalidPoolRecord(str(error)) from None
+    if provider_cap is not None and not any(not m.is_provider and m.percent for m in members):
+        raise InvalidPoolRecord("A cap needs commissioners with a share to carry the rest.")
+    row = RiskShareAgreement(
+        alliance_id=alliance.id,
+        financial_year=financial_year,
+        provider_cap=provider_cap,
+        bands=[
+            {
+                "up_to": None if up_to is None else str(up_to),
+                "percents": {str(o.id): str(p) for o, p in ps.items()},
+            }
+            for up_to, ps in bands
+        ],
+        note=note.strip(),
+        recorded_by_id=actor.user_id,
+    )
+    row.shares = [RiskShareMember(organisation=o, percent=p) for o, p in shares.items()]
+    session.add(row)
+    session.flush()
+    record_event(
+        session,
+        actor,
+        "risk_share_agree",
+        alliance_id=alliance.id,
+        object_type="risk_share_agreement",
+        object_id=row.id,
+        summary={
+            "year": financial_year,
+            "shares": {o.name: str(p) for o, p in sorted(shares.items(), key=_by_name)},
+            "bands": row.bands,
+            "provider_cap": None if provider_cap is None else str(provider_cap),
+            "note": row.note,
+        },
+    )
+    return row
+
+
+def risk_share_agreements(
+    session: Session, alliance: Alliance, financial_year: int
+) -> list[RiskShareAgreement]:
+    """Every agreement recorded for the year, newest (the one in force) first."""
+    return list(session.scalars(_agreements(alliance, financial_year)))
+
+
+def risk_share_terms(
+    session: Session, alliance: Alliance, financial_year: int
+) -> RiskShareTerms | None:
+    """The agreement in force for the year, as the rules take it; None if none is agreed."""
+    agreement = session.scalars(_agreements(alliance, financial_year).limit(1)).first()
+    if agreement is None:
+        return None
+    names = {str(s.organisation_id): s.organisation.name for s in agreement.shares}
+    members = [
+        rules.Member(
+            s.organisation.name, s.percent, s.organisation.kind is OrganisationKind.PROVIDER
+        )
+        for s in agreement.shares
+    ]
+    bands = [
+        rules.Band(
+            None if band["up_to"] is None else Decimal(band["up_to"]),
+            {names[k]: Decimal(v) for k, v in band["percents"].items() if k in names},
+        )
+        for band in agreement.bands
+    ]
+    return RiskShareTerms(agreement, members, bands, agreement.provider_cap)
+
+
+def _by_name(item) -> str:
+    return item[0].name.casefold()
+
+
+def _agreements(alliance: Alliance, financial_year: int):
+    return (
+        select(RiskShareAgreement)
+        .where(
+            RiskShareAgreement.alliance_id == alliance.id,
+            RiskShareAgreement.financial_year == financial_year,
+        )
+        .options(selectinload(RiskShareAgreement.shares).joinedload(RiskShareMember.organisation))
+        .order_by(RiskShareAgreement.id.desc())
+    )

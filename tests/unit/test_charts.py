@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from alliance.charts import line_chart, nice_step
+from alliance.charts import BAR_LEFT, BAR_RIGHT, WIDTH, bar_chart, line_chart, nice_step
 
 
 def test_a_round_step_covers_the_span_in_about_four():
@@ -40,3 +40,24 @@ def test_negative_values_keep_zero_on_the_axis():
     chart = line_chart([("a", Decimal("-30")), ("b", Decimal("45"))])
     texts = [text for _, text in chart.ticks]
     assert "0" in texts and texts[0].startswith("-") and float(texts[-1]) >= 45
+
+
+def test_bars_keep_the_order_given_and_are_in_proportion_from_zero():
+    chart = bar_chart([("Zeta", Decimal("100")), ("Alpha", Decimal("400")), ("Mid", Decimal("0"))])
+    assert [b.label for b in chart.bars] == ["Zeta", "Alpha", "Mid"]  # never sorted by size
+    zeta, alpha, mid = chart.bars
+    assert chart.zero_x == BAR_LEFT
+    assert alpha.width == WIDTH - BAR_LEFT - BAR_RIGHT  # the largest fills the room
+    assert alpha.width == 4 * zeta.width and mid.width == 0
+    assert zeta.y < alpha.y < mid.y  # one row each, top to bottom
+    assert chart.height > mid.y + chart.bar_height
+
+
+def test_a_negative_bar_runs_left_of_zero_and_nothing_draws_nothing():
+    chart = bar_chart([("gain", Decimal("50")), ("loss", Decimal("-150"))])
+    gain, loss = chart.bars
+    assert loss.x + loss.width == chart.zero_x == gain.x
+    assert loss.width == 3 * gain.width
+    assert bar_chart([]) is None
+    flat = bar_chart([("none", Decimal("0"))])
+    assert flat.bars[0].width == 0

@@ -39,9 +39,7 @@ def test_a_gain_is_shared_by_the_agreed_percentages():
         "Vale MH Trust": D("20000.00"),
     }
     assert not result.capped and result.carried_by_commissioners == 0
-    assert result.steps[0].text.startswith(
-        "Variance: target outturn − actual outturn = £100,000.00"
-    )
+    assert result.steps[0].text.startswith("Variance: the pool less the outturn = £100,000.00")
 
 
 def test_pennies_left_by_rounding_go_to_the_largest_remainders_and_add_up_exactly():

@@ -22,6 +22,12 @@ LEARNING_PATHS = (
     "/alliances/{slug}/assurance-statements",
     "/alliances/{slug}/measures",
 )
+#: Covered by tests/web/test_report_api.py (files as well as JSON).
+REPORT_PATHS = (
+    "/alliances/{slug}/pool",
+    "/alliances/{slug}/board-pack",
+    "/alliances/{slug}/open-data.zip",
+)
 
 
 def token_for(app, email: str) -> str:

@@ -7,6 +7,7 @@ from alliance.api.openapi.decisions import DECISION_PATHS, DECISION_SCHEMAS
 from alliance.api.openapi.learning import LEARNING_PATHS, LEARNING_SCHEMAS
 from alliance.api.openapi.ledgers import LEDGER_PATHS, LEDGER_SCHEMAS
 from alliance.api.openapi.measures import MEASURE_PATHS, MEASURE_SCHEMAS
+from alliance.api.openapi.reports import REPORT_PATHS, REPORT_SCHEMAS
 
 
 def document() -> dict:
@@ -19,7 +20,8 @@ def document() -> dict:
                 "version": "1",
                 "description": "Read the alliance register and its tamper-evident record, vote on "
                 "decisions, upload and read open-book ledgers, and keep the learning log and "
-                "the board's assurance statements. Money is sent as strings with two decimal "
+                "the board's assurance statements, and read the pooled budget, the board pack and "
+                "the open data. Money is sent as strings with two decimal "
                 "places; times are ISO 8601 UTC with Z.",
             },
             "servers": [{"url": "/api/v1"}],
@@ -30,6 +32,7 @@ def document() -> dict:
                 **LEDGER_PATHS,
                 **LEARNING_PATHS,
                 **MEASURE_PATHS,
+                **REPORT_PATHS,
                 "/openapi.json": {
                     "get": {
                         "operationId": "getOpenApi",
@@ -51,6 +54,7 @@ def document() -> dict:
                     **LEDGER_SCHEMAS,
                     **LEARNING_SCHEMAS,
                     **MEASURE_SCHEMAS,
+                    **REPORT_SCHEMAS,
                 },
                 "securitySchemes": {
                     "bearer": {
