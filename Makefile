@@ -39,6 +39,7 @@ format: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/audit_chain.py
 	$(BIN)/python bench/ledger_import.py
+	$(BIN)/python bench/report.py
 
 ## make assets: rebuild static/ from assets/ (needs npm).
 assets:
