@@ -35,7 +35,8 @@ def asked_year() -> int:
     raw = request.args.get("year")
     if raw is None or raw == "":
         return financial_year_of(today())
-    if not raw.isdigit() or not EARLIEST <= int(raw) <= LATEST:
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses (a 500).
+    if not (raw.isascii() and raw.isdigit()) or not EARLIEST <= int(raw) <= LATEST:
         abort(400, "year must be the year of the April that starts it, e.g. 2026.")
     return int(raw)
 

@@ -91,7 +91,7 @@ def share_risk(
     """Each member's part of the variance, with the working."""
     check_members(members)
     variance = variance.quantize(PENNY)
-    names = sorted(m.name for m in members)
+    names = sorted((m.name for m in members), key=str.casefold)
     own = {m.name: m.percent for m in members}
     bands = _checked_bands(bands or [Band(None)], own)
     sign = 1 if variance >= 0 else -1
@@ -165,7 +165,7 @@ def _split(amount: Decimal, weights: dict[str, Decimal], names: list[str]) -> di
     exact = {n: Decimal(abs(total_pence)) * weights.get(n, Decimal(0)) / weight for n in names}
     pence = {n: int(exact[n]) for n in names}
     spare = abs(total_pence) - sum(pence.values())
-    by_remainder = sorted(names, key=lambda n: (-(exact[n] - pence[n]), n))
+    by_remainder = sorted(names, key=lambda n: (-(exact[n] - pence[n]), n.casefold(), n))
     for name in by_remainder[:spare]:
         pence[name] += 1
     return {n: Decimal(sign * pence[n]).scaleb(-2) for n in names}
@@ -178,8 +178,8 @@ def _apply_cap(shares, members, names, cap: Decimal, carried: Decimal):
         raise RiskShareInvalid("A cap needs commissioners with a share to carry the rest.")
     # The providers' capped painshare, between them as their shares stand to each other;
     # the rest, between the commissioners as theirs do.
-    provider_part = _split(-cap, providers, sorted(providers))
-    extra = _split(-carried, commissioners, sorted(commissioners))
+    provider_part = _split(-cap, providers, sorted(providers, key=str.casefold))
+    extra = _split(-carried, commissioners, sorted(commissioners, key=str.casefold))
     capped = {n: provider_part[n] if n in providers else shares[n] + extra[n] for n in names}
     step = Step(
         f"Cap: the providers' painshare is limited to {pounds(cap)}; the {pounds(carried)} "

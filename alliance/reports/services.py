@@ -108,9 +108,9 @@ def contributions(session: Session, alliance: Alliance, financial_year: int) -> 
             PoolContribution.financial_year == financial_year,
         )
         .group_by(Organisation.name)
-        .order_by(Organisation.name)
     )
-    return dict(rows.all())
+    # Alphabetically as people read it, whatever the database's collation.
+    return dict(sorted(rows.all(), key=lambda row: row[0].casefold()))
 
 
 def set_opening_allocation(
