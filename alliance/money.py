@@ -4,6 +4,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 PENNY = Decimal("0.01")
+#: The most a money column holds (numeric(14, 2)): larger is a typing slip, said so.
+MAX_POUNDS = Decimal("999999999999.99")
 _MONEY = re.compile(r"^-?\d+(\.\d{1,2})?$")
 
 
@@ -17,9 +19,12 @@ def parse_pounds(text: str) -> Decimal:
     if not _MONEY.match(cleaned):
         raise MoneyError(f"“{text.strip()}” is not an amount in pounds and pence, like 12,500.00")
     try:
-        return Decimal(cleaned).quantize(PENNY)
-    except InvalidOperation as exc:  # pragma: no cover - the pattern above already guards
+        amount = Decimal(cleaned).quantize(PENNY)
+    except InvalidOperation as exc:
         raise MoneyError(f"“{text.strip()}” is not an amount") from exc
+    if abs(amount) > MAX_POUNDS:
+        raise MoneyError(f"“{text.strip()}” is more than £999,999,999,999.99, the most kept")
+    return amount
 
 
 def format_pounds(amount: Decimal) -> str:

@@ -6,6 +6,7 @@ One document, read three ways: as a page, printed to PDF from the same HTML, and
 workbook. Everything is read here, before rendering, in a fixed number of queries.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -42,6 +43,8 @@ class BoardPack:
 def parse_period(text: str) -> date:
     """2026-10 → 1 October 2026; anything else is a ValueError saying what to send."""
     try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):
+            raise ValueError(text)
         year, month = (int(part) for part in text.split("-"))
         return date(year, month, 1)
     except ValueError:

@@ -105,7 +105,8 @@ def _percents(prefix: str, members) -> dict:
                 raise services.InvalidPoolRecord(
                     f"“{raw}” is not a percentage ({organisation.name})."
                 ) from None
-            if not found[organisation].is_finite():
+            # Beyond 100 in size (1e99, say) is no share, and too big to check to the penny.
+            if not found[organisation].is_finite() or abs(found[organisation]) > 100:
                 raise services.InvalidPoolRecord(f"“{raw}” is not a percentage.")
     return found
 
