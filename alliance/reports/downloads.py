@@ -8,7 +8,7 @@ from flask import abort, render_template, request, send_file
 
 from alliance.charts import bar_chart
 from alliance.db import utcnow
-from alliance.exports import content_disposition, download, xlsx_response
+from alliance.exports import content_disposition, csv_response, download, xlsx_response
 from alliance.filters import LONDON
 from alliance.ledgers.rules import add_months, financial_year_of, first_of_month
 from alliance.members.models import Alliance
@@ -19,7 +19,7 @@ from alliance.reports.printing import PdfUnavailable, html_to_pdf
 
 #: Years outside this range are refused as mistyped, not reported as empty.
 EARLIEST, LATEST = 2000, 2100
-PACK_FORMATS = ("html", "pdf", "xlsx")
+PACK_FORMATS = ("html", "pdf", "xlsx", "csv")
 PDF_MIMETYPE = "application/pdf"
 #: An open-data zip is built in memory up to this size, then on disk.
 SPOOL_BYTES = 16 * 1024 * 1024
@@ -58,7 +58,7 @@ def asked_period() -> date:
 def asked_format() -> str:
     fmt = request.args.get("format", "html")
     if fmt not in PACK_FORMATS:
-        abort(400, "format must be html, pdf or xlsx.")
+        abort(400, "format must be html, pdf, xlsx or csv.")
     return fmt
 
 
@@ -75,10 +75,14 @@ def render_pack(pack: BoardPack, template: str) -> str:
 
 
 def pack_file(pack: BoardPack, fmt: str):
-    """The board pack as a PDF or xlsx download (fmt "pdf" or "xlsx")."""
+    """The board pack as a PDF, xlsx or CSV download (fmt "pdf", "xlsx" or "csv")."""
     name = f"{pack.alliance.slug}-board-pack-{pack.period:%Y-%m}"
     if fmt == "xlsx":
         return xlsx_response(f"{name}.xlsx", exports.pack_tables(pack))
+    if fmt == "csv":
+        return csv_response(
+            f"{name}.csv", exports.TIDY_HEADER, exports.tidy_rows(exports.pack_tables(pack), True)
+        )
     try:
         pdf = html_to_pdf(render_pack(pack, "reports/board_pack_print.html"))
     except PdfUnavailable as exc:

@@ -5,6 +5,7 @@ The tables are the page's own, in the page's order; members alphabetically. Text
 through alliance.exports, so nothing typed by anybody becomes a live formula.
 """
 
+from datetime import datetime
 from decimal import Decimal
 
 from flask import Response
@@ -126,23 +127,39 @@ def pool_xlsx(pool: Pool, alliance: Alliance) -> Response:
     return xlsx_response(_name(alliance, pool, "xlsx"), pool_tables(pool))
 
 
-def tidy_rows(tables: dict[str, Table]) -> list[tuple]:
+TIDY_HEADER = ("Section", "Item", "Figure", "Amount")
+
+
+def tidy_rows(tables: dict[str, Table], with_text: bool = False) -> list[tuple]:
     """Every figure of every table as (section, item, figure, amount): the item is the
-    row's words, the figure its column heading."""
+    row's words, the figure its column heading. With ``with_text``, a row with no figure
+    at all (a decision, a statement) is kept too, its cells joined as the item."""
     rows = []
     for section, (header, table_rows) in tables.items():
         for row in table_rows:
             words = " · ".join(str(v) for v in row if isinstance(v, str) and v)
-            for heading, value in zip(header, row, strict=True):
-                if isinstance(value, Decimal) or (value is None and "£" in heading):
-                    rows.append((section, words, heading, value))
+            figures = [
+                (section, words, heading, value)
+                for heading, value in zip(header, row, strict=True)
+                if isinstance(value, Decimal) or (value is None and "£" in heading)
+            ]
+            if not figures and with_text:
+                item = " · ".join(_as_text(v) for v in row if v not in (None, ""))
+                figures = [(section, item, "", None)]
+            rows.extend(figures)
     return rows
+
+
+def _as_text(value) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return str(value)
 
 
 def pool_csv(pool: Pool, alliance: Alliance) -> Response:
     return csv_response(
         _name(alliance, pool, "csv"),
-        ("Section", "Item", "Figure", "Amount"),
+        TIDY_HEADER,
         tidy_rows(pool_tables(pool)),
     )
 

@@ -240,8 +240,8 @@ def test_a_query_that_cannot_be_read_is_a_400_json_error(api):
         assert error["code"] == "bad_request", (path, query)
         if "year" in query:
             assert "year" in error["message"], query
-        elif query.get("format") not in (None, "html", "pdf", "xlsx"):
-            assert error["message"] == "format must be html, pdf or xlsx.", query
+        elif query.get("format") not in (None, "html", "pdf", "xlsx", "csv"):
+            assert error["message"] == "format must be html, pdf, xlsx or csv.", query
         else:
             assert "2026-10" in error["message"], query
 
@@ -318,6 +318,14 @@ def test_every_file_answers_with_its_type_and_as_an_attachment(api):
     attachment(pack, "riverside-board-pack-2026-10.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(pack.get_data()), read_only=True)
     assert book.sheetnames[0] == "Board pack"
+
+    table = person.get(PACK, period=PERIOD, format="csv")
+    assert table.content_type == "text/csv; charset=utf-8"
+    attachment(table, "riverside-board-pack-2026-10.csv")
+    text = table.get_data().decode("utf-8-sig")
+    assert text.startswith('"Section","Item","Figure","Amount"')
+    assert '"Position","Contributed by the commissioners","Amount (£)","2030000.00"' in text
+    assert '"Decisions pending","RCNA-2026-002 · Offer no-strings vapes' in text
 
     page = person.get(PACK, period=PERIOD, format="html")
     assert page.mimetype == "text/html" and "Content-Disposition" not in page.headers

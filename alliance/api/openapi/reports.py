@@ -172,7 +172,7 @@ FORMAT = {
     "name": "format",
     "in": "query",
     "required": False,
-    "schema": {"enum": ["html", "pdf", "xlsx"], "default": "html"},
+    "schema": {"enum": ["html", "pdf", "xlsx", "csv"], "default": "html"},
 }
 BAD = _json("Error", "A year, month or format that cannot be read")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -213,7 +213,7 @@ REPORT_PATHS = {
     "/alliances/{slug}/board-pack": {
         "get": {
             "operationId": "getBoardPack",
-            "summary": "The board pack for a month as HTML, PDF or xlsx",
+            "summary": "The board pack for a month as HTML, PDF, xlsx or CSV",
             "parameters": [SLUG, PERIOD, FORMAT],
             "responses": {
                 "200": {
@@ -222,6 +222,7 @@ REPORT_PATHS = {
                         "text/html": {"schema": TEXT},
                         "application/pdf": {"schema": BINARY},
                         XLSX: {"schema": BINARY},
+                        "text/csv": {"schema": TEXT},
                     },
                 },
                 "400": BAD,
