@@ -11,7 +11,7 @@ from decimal import Decimal
 from flask import abort, g, jsonify, request, url_for
 from sqlalchemy import select
 
-from alliance.api.views import alliance_for, bp, iso, organisation_json
+from alliance.api.views import alliance_for, bp, iso, money, organisation_json
 from alliance.db import db
 from alliance.errors import Forbidden, NotFound
 from alliance.ledgers import services
@@ -28,11 +28,6 @@ from alliance.web import current_actor
 SHOWN_LINES = 100
 SCALES = {"1": 1, "1000": 1000}
 LINE_TEXTS = ("category_text", "service_line_text", "description", "counterparty", "reference")
-
-
-def money(value) -> str | None:
-    """Pounds as a string with exactly two decimal places, as the contract says."""
-    return None if value is None else f"{Decimal(value):.2f}"
 
 
 def ledger_organisation_json(org: Organisation) -> dict:

@@ -1,11 +1,9 @@
 """Report endpoints of /api/v1: the pool for a year, its exports, the board pack and the
 open-data zip. Money is a string with two decimal places; members are alphabetical."""
 
-from decimal import Decimal
-
 from flask import jsonify
 
-from alliance.api.views import alliance_for, bp, iso
+from alliance.api.views import alliance_for, bp, iso, money
 from alliance.db import db
 from alliance.reports import exports
 from alliance.reports.downloads import (
@@ -18,10 +16,6 @@ from alliance.reports.downloads import (
 )
 from alliance.reports.pack import board_pack
 from alliance.reports.pool import Pool, Sums, pool_report
-
-
-def money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
 
 
 def sums_json(sums: Sums) -> dict:

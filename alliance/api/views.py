@@ -1,5 +1,7 @@
 """Endpoints of /api/v1. Authentication is by bearer token only; cookies are ignored."""
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, g, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -74,6 +76,11 @@ def body_text(body: dict, key: str) -> str:
     if not isinstance(value, str):
         abort(400, f"{key} must be a string.")
     return value
+
+
+def money(value) -> str | None:
+    """Pounds as a string with exactly two decimal places, as the contract says."""
+    return None if value is None else f"{Decimal(value):.2f}"
 
 
 def organisation_json(org: Organisation | None) -> dict | None:

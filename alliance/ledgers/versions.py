@@ -25,9 +25,9 @@ def find_organisation(session: Session, alliance: Alliance, ref: str) -> Organis
     raise NotFound(f"No organisation “{ref}” in {alliance.name}.")
 
 
-def current_versions(session: Session, alliance: Alliance) -> list[LedgerVersion]:
-    """The current version of every ledger in the alliance, organisations alphabetically."""
-    latest = (
+def current_numbers(alliance: Alliance):
+    """A subquery: each ledger's (organisation, period) and its current version number."""
+    return (
         select(
             LedgerVersion.organisation_id,
             LedgerVersion.period_start,
@@ -40,15 +40,24 @@ def current_versions(session: Session, alliance: Alliance) -> list[LedgerVersion
         )
         .subquery()
     )
+
+
+def is_current(latest):
+    """The join condition of a LedgerVersion with ``current_numbers``: it is current."""
+    return (
+        (LedgerVersion.organisation_id == latest.c.organisation_id)
+        & (LedgerVersion.period_start == latest.c.period_start)
+        & (LedgerVersion.period_end == latest.c.period_end)
+        & (LedgerVersion.number == latest.c.number)
+    )
+
+
+def current_versions(session: Session, alliance: Alliance) -> list[LedgerVersion]:
+    """The current version of every ledger in the alliance, organisations alphabetically."""
+    latest = current_numbers(alliance)
     rows = session.scalars(
         select(LedgerVersion)
-        .join(
-            latest,
-            (LedgerVersion.organisation_id == latest.c.organisation_id)
-            & (LedgerVersion.period_start == latest.c.period_start)
-            & (LedgerVersion.period_end == latest.c.period_end)
-            & (LedgerVersion.number == latest.c.number),
-        )
+        .join(latest, is_current(latest))
         .join(Organisation, Organisation.id == LedgerVersion.organisation_id)
         .order_by(Organisation.name, LedgerVersion.period_start.desc())
     ).all()

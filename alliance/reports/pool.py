@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from alliance.ledgers import rules as ledger_rules
 from alliance.ledgers.models import LedgerLine, LedgerVersion, Limb
 from alliance.ledgers.structure import cost_categories, service_lines
+from alliance.ledgers.versions import current_numbers, is_current
 from alliance.members.models import Alliance, Organisation, OrganisationKind
 from alliance.reports import rules, services
 from alliance.reports.services import Allocation, RiskShareTerms
@@ -99,30 +100,10 @@ def current_lines_query(alliance: Alliance, year: int, through: date | None = No
     ends = ledger_rules.financial_year_ends(year)
     if through is not None:
         ends = min(ends, through)
-    latest = (
-        select(
-            LedgerVersion.organisation_id,
-            LedgerVersion.period_start,
-            LedgerVersion.period_end,
-            func.max(LedgerVersion.number).label("number"),
-        )
-        .where(LedgerVersion.alliance_id == alliance.id)
-        .group_by(
-            LedgerVersion.organisation_id, LedgerVersion.period_start, LedgerVersion.period_end
-        )
-        .subquery()
-    )
+    latest = current_numbers(alliance)
     current = (
         select(LedgerVersion.id, LedgerVersion.organisation_id, LedgerVersion.period_start)
-        .join(
-            latest,
-            and_(
-                LedgerVersion.organisation_id == latest.c.organisation_id,
-                LedgerVersion.period_start == latest.c.period_start,
-                LedgerVersion.period_end == latest.c.period_end,
-                LedgerVersion.number == latest.c.number,
-            ),
-        )
+        .join(latest, is_current(latest))
         .where(LedgerVersion.period_start <= ends, LedgerVersion.period_end >= starts)
         .subquery()
     )

@@ -17,6 +17,8 @@ proportion to their shares.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from alliance.money import format_pounds
+
 PENNY = Decimal("0.01")
 HUNDRED = Decimal(100)
 
@@ -129,9 +131,8 @@ def share_risk(
 
 
 def pounds(amount: Decimal) -> str:
-    """-£1,234.50 as the working shows it."""
-    shown = f"£{abs(amount).quantize(PENNY):,}"
-    return f"-{shown}" if amount < 0 else shown
+    """-£1,234.50 as the working shows it, to the penny."""
+    return format_pounds(amount.quantize(PENNY))
 
 
 def _checked_bands(bands: list[Band], own: dict[str, Decimal]) -> list[Band]:
