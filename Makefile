@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+AXE    := tests/browser/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint format bench assets clean
 
@@ -26,10 +27,17 @@ run: $(VENV)/.installed
 
 ## make test: install dev tools, lint, then the whole suite (SQLite, and PostgreSQL
 ## when ALLIANCE_TEST_DATABASE_URL is set).
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+## axe-core for the accessibility tests, from the npm registry (pinned in
+## tests/browser/axe/package-lock.json). Without npm those tests skip and say why.
+$(AXE): tests/browser/axe/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix tests/browser/axe --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the accessibility tests will skip (install Node.js and npm)"; fi
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

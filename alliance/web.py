@@ -18,7 +18,8 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from alliance.actors import Actor
@@ -239,7 +240,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("unhandled error")
-        if isinstance(error, OperationalError):
+        lost = isinstance(error, DBAPIError) and error.connection_invalidated
+        if isinstance(error, OperationalError | PoolTimeout) or lost:
             return _error_response(
                 503,
                 "The service is busy or its database is unavailable. Try again in a minute.",
