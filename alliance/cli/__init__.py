@@ -1,14 +1,14 @@
-"""The `alliance` command: serve, migrate, load the demo, administer people and tokens."""
+"""The `alliance` command: serve, migrate, load the demo, administer, back up and restore."""
 
 import os
 import secrets
-import sys
 from pathlib import Path
 
 import click
 
 from alliance.cli.common import Refused, command_errors, in_session, make_app
 from alliance.cli.ledgers import import_ledger
+from alliance.cli.operations import COMMANDS as OPERATIONS
 from alliance.cli.register import COMMANDS
 
 
@@ -141,36 +141,7 @@ def tick(session) -> None:
         click.echo(f"Reminded {reminded} seat{'s' if reminded != 1 else ''}")
 
 
-@main.group()
-def audit() -> None:
-    """Check the tamper-evident record."""
-
-
-@audit.command("verify")
-@command_errors
-def audit_verify() -> None:
-    """Recompute every hash chain; exit 1 naming the first broken event."""
-    from alliance.audit.services import verify_all
-    from alliance.db import db
-
-    app = make_app()
-    with app.app_context(), db.new_session(write=False) as session:
-        reports = verify_all(session)
-    app.extensions["alliance.db"]["engine"].dispose()
-    broken = [r for r in reports if r.broken]
-    for report in reports:
-        state = "BROKEN" if report.broken else "ok"
-        click.echo(f"{report.key}: {report.events} events, {state}")
-    if broken:
-        first = broken[0].broken
-        click.echo(f"{broken[0].key}: {first.reason} (seq {first.seq})")
-        click.echo(f"first broken event: {first.event_id}")
-        sys.exit(1)
-    for report in reports:
-        click.echo(f"head {report.key}: {report.head_hash}")
-
-
-for _command in [*COMMANDS, import_ledger]:
+for _command in [*COMMANDS, *OPERATIONS, import_ledger]:
     main.add_command(_command)
 
 __all__ = ["Refused", "command_errors", "in_session", "main"]
