@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     from alliance.api import reports as _api_reports  # noqa: F401 (registers its routes)
     from alliance.api.views import bp as api_bp
     from alliance.audit.views import bp as audit_bp
+    from alliance.auth import second_factor_views as _second_factor  # noqa: F401 (routes)
     from alliance.auth.views import bp as auth_bp
     from alliance.decisions import export_views as _decision_exports  # noqa: F401
     from alliance.decisions.views import bp as decisions_bp

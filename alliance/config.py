@@ -83,6 +83,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "LOGIN_WINDOW_MINUTES": _int("ALLIANCE_LOGIN_WINDOW_MINUTES", 15),
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": _int("ALLIANCE_LOGIN_MAX_FAILURES_PER_ACCOUNT", 10),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": _int("ALLIANCE_LOGIN_MAX_FAILURES_PER_ADDRESS", 30),
+        # Votes, closing a decision and role changes need a sign-in this recent.
+        "FRESH_SIGN_IN_MINUTES": _int("ALLIANCE_FRESH_SIGN_IN_MINUTES", 15),
+        # A password accepted, waiting for the second factor's code, for this long.
+        "SECOND_FACTOR_PENDING_MINUTES": _int("ALLIANCE_SECOND_FACTOR_PENDING_MINUTES", 5),
         "PASSWORD_MIN_LENGTH": _int("ALLIANCE_PASSWORD_MIN_LENGTH", 15),
         "INVITATION_TTL_HOURS": _int("ALLIANCE_INVITATION_TTL_HOURS", 72),
         # argon2id cost; the defaults are argon2-cffi's RFC 9106 low-memory profile.

@@ -1,10 +1,10 @@
 """Scope a blueprint to one alliance: /alliances/<slug>/…, members only, others get 404."""
 
-from flask import Blueprint, abort, g
+from flask import Blueprint, abort, flash, g, redirect, url_for
 from flask_login import current_user
 
 from alliance.db import db
-from alliance.members.rules import Action
+from alliance.members.rules import Action, needs_second_factor
 from alliance.members.services import alliance_by_slug, membership_of, require
 
 
@@ -34,6 +34,16 @@ def alliance_blueprint(name: str, import_name: str, prefix: str = "") -> Bluepri
             abort(404)
         g.alliance = alliance
         g.membership = membership
+        needs = needs_second_factor(
+            membership.roles, alliance_requires=alliance.require_second_factor
+        )
+        if needs and not current_user.has_second_factor:
+            flash(
+                f"{alliance.name} asks managers, board representatives and alternates to use "
+                "a second factor. Set yours up to carry on.",
+                "info",
+            )
+            return redirect(url_for("auth.second_factor"))
         return None
 
     return bp

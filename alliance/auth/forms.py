@@ -71,3 +71,47 @@ class ConfirmForm(FlaskForm):
     """A button that posts, with CSRF protection and nothing else."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+def code_field(label: str = "Code") -> StringField:
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the code"), Length(max=20)],
+        description="The 6-digit code your authenticator app shows now, or one of your "
+        "recovery codes.",
+    )
+
+
+class SecondFactorForm(FlaskForm):
+    """The second half of signing in."""
+
+    code = code_field()
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class SetUpSecondFactorForm(FlaskForm):
+    code = StringField(
+        "Code from your app",
+        widget=GovTextInput(),
+        validators=[DataRequired("Enter the 6-digit code your app shows"), Length(max=20)],
+        description="Your app shows a new 6-digit code every 30 seconds.",
+    )
+    submit = SubmitField("Turn on the second factor", widget=GovSubmitInput())
+
+
+class ConfirmIdentityForm(FlaskForm):
+    """Prove again who you are before an act that binds your organisation."""
+
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[DataRequired("Enter your password"), Length(max=MAX_PASSWORD_LENGTH)],
+    )
+    code = StringField(
+        "Code",
+        widget=GovTextInput(),
+        validators=[Length(max=20)],
+        description="The 6-digit code your authenticator app shows now, or a recovery code.",
+    )
+    submit = SubmitField("Confirm", widget=GovSubmitInput())

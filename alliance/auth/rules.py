@@ -2,6 +2,7 @@
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 
 MAX_PASSWORD_LENGTH = 256
@@ -76,3 +77,42 @@ def throttle_reason(
             "signed in on before."
         )
     return None
+
+
+#: A TOTP code is for one 30-second step; the step before and after are accepted too, for
+#: clocks a little apart (RFC 6238 section 5.2).
+TOTP_STEP_SECONDS = 30
+TOTP_DRIFT_STEPS = 1
+
+
+def typed_code(text: str) -> str:
+    """A code as typed: spaces, hyphens and case do not matter."""
+    return "".join(ch for ch in text if ch.isalnum()).upper()
+
+
+def totp_step(secret: str, code: str, *, now: int, last_step: int | None) -> int | None:
+    """Return the time step a six-digit code belongs to, or None if it is wrong or used.
+
+    A code is accepted once only: a step no later than the last accepted one is refused,
+    so a code seen over someone's shoulder cannot be replayed.
+    """
+    import hmac
+
+    import pyotp
+
+    code = typed_code(code)
+    if len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret, interval=TOTP_STEP_SECONDS)
+    current = now // TOTP_STEP_SECONDS
+    for step in range(current - TOTP_DRIFT_STEPS, current + TOTP_DRIFT_STEPS + 1):
+        if last_step is not None and step <= last_step:
+            continue
+        if hmac.compare_digest(totp.at(step * TOTP_STEP_SECONDS), code):
+            return step
+    return None
+
+
+def is_fresh(authenticated_at: datetime, now: datetime, *, minutes: int) -> bool:
+    """Whether a sign-in is recent enough for a vote, a close or a role change."""
+    return now - timedelta(minutes=minutes) <= authenticated_at <= now

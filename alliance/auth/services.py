@@ -106,7 +106,7 @@ class SignInAttempt:
     device_user_ids: frozenset[int] = frozenset()
 
 
-def _recent_failures(session: Session, email: str, ip: str, since: datetime) -> RecentFailures:
+def recent_failures(session: Session, email: str, ip: str, since: datetime) -> RecentFailures:
     failed = (
         select(func.count())
         .select_from(LoginAttempt)
@@ -127,7 +127,7 @@ def authenticate(session: Session, attempt: SignInAttempt, limits: ThrottleLimit
     user = user_by_email(session, email)
     known_device = user is not None and user.id in attempt.device_user_ids
     reason = throttle_reason(
-        _recent_failures(session, email, attempt.ip_address, since),
+        recent_failures(session, email, attempt.ip_address, since),
         limits,
         known_device=known_device,
     )
@@ -150,7 +150,9 @@ def authenticate(session: Session, attempt: SignInAttempt, limits: ThrottleLimit
         raise InvalidCredentials("Enter a correct e-mail address and password")
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(attempt.password)
-    record_event(session, actor, "authn_login_success", object_type="user", object_id=user.id)
+    # With a second factor, the password is only the first half of signing in.
+    event = "authn_password_success" if user.has_second_factor else "authn_login_success"
+    record_event(session, actor, event, object_type="user", object_id=user.id)
     return user
 
 

@@ -23,9 +23,10 @@ from alliance.auth.forms import (
     SignInForm,
     TokenForm,
 )
+from alliance.auth.fresh import fresh_sign_in_required
 from alliance.auth.models import ApiToken, UserSession
 from alliance.auth.rules import ThrottleLimits
-from alliance.db import db
+from alliance.db import db, utcnow
 from alliance.errors import DomainError
 from alliance.members import services as members
 from alliance.safe_redirect import safe_next
@@ -34,7 +35,7 @@ from alliance.web import current_actor, device_user_ids, set_device_cookie
 bp = Blueprint("auth", __name__)
 
 
-def _limits() -> ThrottleLimits:
+def throttle_limits() -> ThrottleLimits:
     cfg = current_app.config
     return ThrottleLimits(
         window_minutes=cfg["LOGIN_WINDOW_MINUTES"],
@@ -43,7 +44,7 @@ def _limits() -> ThrottleLimits:
     )
 
 
-def _begin_session(user):
+def begin_session(user):
     """Start a fresh server-side session: a new identifier, so no fixation."""
     raw = services.start_session(
         db.session, user, ip=request.remote_addr, user_agent=request.user_agent.string
@@ -69,14 +70,23 @@ def sign_in():
             device_user_ids=device_user_ids(current_app),
         )
         try:
-            user = services.authenticate(db.session, attempt, _limits())
+            user = services.authenticate(db.session, attempt, throttle_limits())
         except services.TooManyAttempts as exc:
             return render_template("auth/sign_in.html", form=form, error=exc.message), 429
         except services.InvalidCredentials as exc:
             db.session.commit()  # keep the failed attempt: it counts towards throttling
             error = exc.message
         else:
-            _begin_session(user)
+            if user.has_second_factor:
+                # Half signed in: the code page finishes it (or the wait runs out).
+                session.clear()
+                session["pending_sign_in"] = {
+                    "user_id": user.id,
+                    "at": int(utcnow().timestamp()),
+                    "next": target,
+                }
+                return redirect(url_for("auth.second_factor_code"))
+            begin_session(user)
             response = redirect(target)
             set_device_cookie(current_app, response, user.id)
             return response
@@ -156,6 +166,7 @@ def end_other_sessions():
 
 @bp.route("/account/tokens", methods=["POST"])
 @login_required
+@fresh_sign_in_required("auth.account", "create an API token")
 def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
@@ -215,7 +226,7 @@ def accept_invitation(token: str):
         except DomainError as exc:
             form.form_errors.append(exc.message)
         else:
-            _begin_session(user)
+            begin_session(user)
             flash(f"Welcome to {invitation.alliance.name}.", "success")
             return redirect(url_for("members.dashboard", slug=invitation.alliance.slug))
     status = 422 if form.errors else 200

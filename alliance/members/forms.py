@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
+    GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -10,6 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     IntegerField,
@@ -221,6 +223,12 @@ class SettingsForm(FlaskForm):
         widget=GovTextInput(),
         validators=[Optional(), NumberRange(min=1, message="Quorum must be 1 or more")],
         description="Leave blank for every seat, as the Alliance Principles expect.",
+    )
+    require_second_factor = BooleanField(
+        "Managers, board representatives and alternates must use a second factor",
+        widget=GovCheckboxInput(),
+        description="An authenticator app code at every sign-in. People without one are "
+        "asked to set it up before they can use this alliance.",
     )
     submit = SubmitField("Save settings", widget=GovSubmitInput())
 

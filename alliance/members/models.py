@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from alliance.auth.models import User
@@ -61,6 +61,8 @@ class Alliance(Base):
     )
     #: Seats that must vote for a decision to carry; None means every seat.
     quorum: Mapped[int | None]
+    #: Managers, board representatives and alternates must use a second factor (TOTP).
+    require_second_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     principles: Mapped[list["Principle"]] = relationship(

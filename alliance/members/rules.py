@@ -51,6 +51,15 @@ def allowed(roles: Iterable[Role], action: Action) -> bool:
     return bool(PERMISSIONS[action] & set(roles))
 
 
+#: Roles that must use a second factor when their alliance requires one: those who run
+#: the alliance or hold its seats (the chair is appointed from the board).
+SECOND_FACTOR_ROLES = frozenset({Role.MANAGER, Role.BOARD_REPRESENTATIVE, Role.BOARD_ALTERNATE})
+
+
+def needs_second_factor(roles: Iterable[Role], *, alliance_requires: bool) -> bool:
+    return alliance_requires and bool(SECOND_FACTOR_ROLES & set(roles))
+
+
 #: Roles held for one organisation, so they need the person's organisation.
 ORGANISATION_ROLES = frozenset({Role.FINANCE_LEAD, Role.BOARD_REPRESENTATIVE, Role.BOARD_ALTERNATE})
 

@@ -1,13 +1,18 @@
-"""Password and throttling rules, as pure functions."""
+"""Password, throttling, one-time code and freshness rules, as pure functions."""
 
+from datetime import UTC, datetime, timedelta
+
+import pyotp
 import pytest
 
 from alliance.auth.rules import (
     MAX_PASSWORD_LENGTH,
     RecentFailures,
     ThrottleLimits,
+    is_fresh,
     password_problems,
     throttle_reason,
+    totp_step,
 )
 
 LIMITS = ThrottleLimits(window_minutes=15, max_failures_per_account=10, max_failures_per_address=30)
@@ -64,3 +69,48 @@ def test_an_account_over_its_limit_is_not_locked_for_a_device_it_used_before():
 def test_below_every_limit_nothing_waits():
     failures = RecentFailures(account_unknown_devices=9, address=29)
     assert throttle_reason(failures, LIMITS, known_device=False) is None
+
+
+def test_a_totp_code_from_the_current_step_is_accepted_and_names_its_step():
+    secret = pyotp.random_base32()
+    now = 1_800_000_000
+    code = pyotp.TOTP(secret).at(now)
+
+    assert totp_step(secret, code, now=now, last_step=None) == now // 30
+
+
+def test_a_totp_code_one_step_either_side_is_accepted_but_not_two():
+    secret = pyotp.random_base32()
+    now = 1_800_000_000
+    totp = pyotp.TOTP(secret)
+
+    assert totp_step(secret, totp.at(now - 30), now=now, last_step=None) == now // 30 - 1
+    assert totp_step(secret, totp.at(now + 30), now=now, last_step=None) == now // 30 + 1
+    assert totp_step(secret, totp.at(now - 60), now=now, last_step=None) is None
+
+
+def test_a_totp_code_at_or_before_the_last_accepted_step_is_refused():
+    secret = pyotp.random_base32()
+    now = 1_800_000_000
+    code = pyotp.TOTP(secret).at(now)
+
+    assert totp_step(secret, code, now=now, last_step=now // 30) is None
+    assert totp_step(secret, code, now=now, last_step=now // 30 - 1) == now // 30
+
+
+def test_a_totp_code_may_be_typed_with_spaces_but_must_be_six_digits():
+    secret = pyotp.random_base32()
+    now = 1_800_000_000
+    code = pyotp.TOTP(secret).at(now)
+
+    assert totp_step(secret, f"{code[:3]} {code[3:]}", now=now, last_step=None) == now // 30
+    assert totp_step(secret, code[:5], now=now, last_step=None) is None
+    assert totp_step(secret, "abcdef", now=now, last_step=None) is None
+
+
+def test_a_sign_in_is_fresh_for_fifteen_minutes_and_never_from_the_future():
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+    assert is_fresh(now - timedelta(minutes=15), now, minutes=15)
+    assert not is_fresh(now - timedelta(minutes=15, seconds=1), now, minutes=15)
+    assert not is_fresh(now + timedelta(seconds=1), now, minutes=15)

@@ -4,6 +4,7 @@ from flask import abort, flash, g, redirect, render_template, url_for
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from alliance.auth.fresh import fresh_sign_in_required
 from alliance.db import db
 from alliance.decisions import services
 from alliance.decisions.forms import (
@@ -116,6 +117,7 @@ def open_voting(reference: str):
 
 
 @bp.route("/<reference>/votes", methods=["POST"])
+@fresh_sign_in_required("decisions.show", "cast your organisation's vote")
 def vote(reference: str):
     decision = decision_or_404(reference)
     form = VoteForm()
@@ -144,6 +146,7 @@ def vote(reference: str):
 
 
 @bp.route("/<reference>/close", methods=["POST"])
+@fresh_sign_in_required("decisions.show", "close the vote")
 def close(reference: str):
     decision = decision_or_404(reference)
     form = CloseForm()

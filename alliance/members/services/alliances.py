@@ -93,6 +93,7 @@ ALLIANCE_SETTINGS = (
     "agreement_ends_on",
     "abstention_policy",
     "quorum",
+    "require_second_factor",
 )
 
 
@@ -103,6 +104,12 @@ def update_alliance(session: Session, actor: Actor, alliance: Alliance, **change
         raise DomainError(f"These settings cannot be changed: {', '.join(sorted(unknown))}")
     if changes.get("quorum") is not None and changes["quorum"] < 1:
         raise DomainError("Quorum must be 1 or more, or blank for every seat")
+    turning_on = changes.get("require_second_factor") and not alliance.require_second_factor
+    if turning_on and actor.user is not None and not actor.user.has_second_factor:
+        raise DomainError(
+            "Set up your own second factor first (Your account, Second factor), then ask "
+            "everyone else to."
+        )
     before, after = {}, {}
     for key, value in changes.items():
         old = getattr(alliance, key)

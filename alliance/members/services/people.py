@@ -22,7 +22,7 @@ from alliance.members.models import (
     Organisation,
     Role,
 )
-from alliance.members.rules import Action, allowed, role_problems
+from alliance.members.rules import Action, allowed, needs_second_factor, role_problems
 
 
 class InvalidRoles(DomainError):
@@ -53,6 +53,20 @@ def membership_of(session: Session, alliance: Alliance, user: User) -> Membershi
             Membership.alliance_id == alliance.id, Membership.user_id == user.id
         )
     ).first()
+
+
+def alliances_requiring_second_factor(session: Session, user: User) -> list[Alliance]:
+    """The alliances that ask this person, in their roles, to use a second factor."""
+    memberships = session.scalars(
+        select(Membership)
+        .join(Alliance, Alliance.id == Membership.alliance_id)
+        .where(Membership.user_id == user.id, Alliance.require_second_factor.is_(True))
+    ).all()
+    return [
+        m.alliance
+        for m in memberships
+        if needs_second_factor(m.roles, alliance_requires=m.alliance.require_second_factor)
+    ]
 
 
 def _check_roles(

@@ -14,6 +14,7 @@ from flask import (
 from sqlalchemy import select
 
 from alliance.audit.services import chain_for
+from alliance.auth.fresh import fresh_sign_in_required
 from alliance.db import db, utcnow
 from alliance.errors import DomainError
 from alliance.members import services
@@ -140,6 +141,7 @@ def organisation(org_id: int):
 
 
 @bp.route("/members/people/<int:membership_id>", methods=["GET", "POST"])
+@fresh_sign_in_required("members.person", "change someone's roles")
 def person(membership_id: int):
     membership = scoped_or_404(Membership, membership_id)
     form = RolesForm(
@@ -174,6 +176,7 @@ def person(membership_id: int):
 
 
 @bp.route("/members/invitations", methods=["GET", "POST"])
+@fresh_sign_in_required("members.invitations", "invite someone with roles")
 def invitations():
     require_role(Action.MANAGE_MEMBERS)
     form = InviteForm()

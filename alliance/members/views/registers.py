@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from alliance.auth.fresh import fresh_sign_in_required
 from alliance.db import db
 from alliance.errors import DomainError
 from alliance.members import services
@@ -73,6 +74,7 @@ def end_interest(interest_id: int):
 
 
 @bp.route("/members/roles", methods=["GET", "POST"])
+@fresh_sign_in_required("members.appointments", "change the role register")
 def appointments():
     form = AppointmentForm()
     memberships = sorted(alliance_memberships(), key=lambda m: m.user.name.casefold())
@@ -117,6 +119,7 @@ def appointments():
 
 
 @bp.route("/members/roles/<int:appointment_id>/end", methods=["POST"])
+@fresh_sign_in_required("members.appointments", "change the role register")
 def end_appointment(appointment_id: int):
     require_role(Action.MANAGE_APPOINTMENTS)
     appointment = scoped_or_404(Appointment, appointment_id)

@@ -49,6 +49,7 @@ def settings():
                     agreement_ends_on=form.agreement_ends_on.data,
                     abstention_policy=AbstentionPolicy(form.abstention_policy.data),
                     quorum=form.quorum.data,
+                    require_second_factor=bool(form.require_second_factor.data),
                 )
             except DomainError as exc:
                 show_error(form, exc)
