@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 AXE    := tests/browser/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint format bench assets clean
+.PHONY: run test lint format bench audit assets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/audit_chain.py
 	$(BIN)/python bench/ledger_import.py
 	$(BIN)/python bench/report.py
+
+## make audit: the installed packages against published advisories (pip-audit); exit 1
+## on a known vulnerability, and says NOT AUDITED where the advisory data is unreachable.
+audit: $(VENV)/.installed-dev
+	$(BIN)/python .ci/audit_dependencies.py
 
 ## make assets: rebuild static/ from assets/ (needs npm).
 assets:
