@@ -156,6 +156,29 @@ def _accept_code(session: Session, user: User, code: str) -> str | None:
     return None
 
 
+def _refuse_if_throttled(
+    session: Session, actor: Actor, user: User, limits: ThrottleLimits, known_device: bool
+) -> None:
+    since = utcnow() - timedelta(minutes=limits.window_minutes)
+    failures = recent_failures(session, user.email, actor.ip_address or "unknown", since)
+    reason = throttle_reason(failures, limits, known_device=known_device)
+    if reason:
+        raise TooManyAttempts(reason)
+
+
+def _count_failure(session: Session, actor: Actor, user: User, known_device: bool) -> None:
+    """A wrong code or password counts towards the sign-in throttling, like a failed sign-in."""
+    session.add(
+        LoginAttempt(
+            email=user.email,
+            ip_address=actor.ip_address or "unknown",
+            succeeded=False,
+            known_device=known_device,
+            attempted_at=utcnow(),
+        )
+    )
+
+
 def check_second_factor(
     session: Session,
     actor: Actor,
@@ -166,25 +189,10 @@ def check_second_factor(
     known_device: bool,
 ) -> str:
     """Accept the code or raise, counting failures with the password's own throttling."""
-    ip = actor.ip_address or "unknown"
-    now = utcnow()
-    since = now - timedelta(minutes=limits.window_minutes)
-    reason = throttle_reason(
-        recent_failures(session, user.email, ip, since), limits, known_device=known_device
-    )
-    if reason:
-        raise TooManyAttempts(reason)
+    _refuse_if_throttled(session, actor, user, limits, known_device)
     used = _accept_code(session, user, code)
     if used is None:
-        session.add(
-            LoginAttempt(
-                email=user.email,
-                ip_address=ip,
-                succeeded=False,
-                known_device=known_device,
-                attempted_at=now,
-            )
-        )
+        _count_failure(session, actor, user, known_device)
         record_event(session, actor, "authn_mfa_fail", object_type="user", object_id=user.id)
         raise WrongCode("The code is not right, or it has been used already. Try the newest one.")
     event = "authn_mfa_success" if used == "app" else "authn_mfa_recovery_code_used"
@@ -204,29 +212,14 @@ def reauthenticate(
 ) -> None:
     """Prove again, in this session, that the person is who they signed in as."""
     user = user_session.user
-    ip = actor.ip_address or "unknown"
-    now = utcnow()
-    since = now - timedelta(minutes=limits.window_minutes)
-    reason = throttle_reason(
-        recent_failures(session, user.email, ip, since), limits, known_device=known_device
-    )
-    if reason:
-        raise TooManyAttempts(reason)
+    _refuse_if_throttled(session, actor, user, limits, known_device)
     if not passwords.verify_password(user.password_hash, password):
-        session.add(
-            LoginAttempt(
-                email=user.email,
-                ip_address=ip,
-                succeeded=False,
-                known_device=known_device,
-                attempted_at=now,
-            )
-        )
+        _count_failure(session, actor, user, known_device)
         record_event(session, actor, "authn_reauthenticate_fail", object_type="user")
         raise InvalidCredentials("Your password is not correct")
     if user.has_second_factor:
         check_second_factor(
             session, actor, user, code or "", limits=limits, known_device=known_device
         )
-    user_session.authenticated_at = now
+    user_session.authenticated_at = utcnow()
     record_event(session, actor, "authn_reauthenticate", object_type="user", object_id=user.id)
