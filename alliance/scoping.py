@@ -6,6 +6,7 @@ from flask_login import current_user
 from alliance.db import db
 from alliance.members.rules import Action, needs_second_factor
 from alliance.members.services import alliance_by_slug, membership_of, require
+from alliance.security_log import security_event
 
 
 def alliance_blueprint(name: str, import_name: str, prefix: str = "") -> Blueprint:
@@ -30,7 +31,11 @@ def alliance_blueprint(name: str, import_name: str, prefix: str = "") -> Bluepri
         alliance = alliance_by_slug(db.session, g.alliance_slug)
         membership = membership_of(db.session, alliance, current_user) if alliance else None
         if membership is None:
-            # No difference between "does not exist" and "not yours": no existence leak.
+            # No difference between "does not exist" and "not yours": no existence leak,
+            # but the attempt is logged, so probing other alliances leaves a trace.
+            security_event(
+                "authz_fail", user=f"user {current_user.id}", reason="not a member of this alliance"
+            )
             abort(404)
         g.alliance = alliance
         g.membership = membership

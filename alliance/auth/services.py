@@ -59,6 +59,11 @@ def check_new_password(password: str, *, min_length: int, context: tuple[str, ..
         raise WeakPassword(problems)
 
 
+def squashed_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Names as a password might hold them: "Vale Trust" as "valetrust"."""
+    return tuple("".join(name.split()) for name in names)
+
+
 def _context_words(email: str, name: str) -> tuple[str, ...]:
     local = email.split("@")[0]
     return (local, *name.split(), "alliance")
@@ -219,13 +224,25 @@ class WrongPassword(DomainError):
 
 
 def change_password(
-    session: Session, actor: Actor, *, current: str, new: str, min_length: int, keep: str | None
+    session: Session,
+    actor: Actor,
+    *,
+    current: str,
+    new: str,
+    min_length: int,
+    keep: str | None,
+    places: tuple[str, ...] = (),
 ) -> None:
-    """Change the actor's own password; every other session of theirs ends."""
+    """Change the actor's own password; every other session of theirs ends.
+
+    `places` are the names of the person's organisations and alliances, refused inside a
+    password like their own name.
+    """
     user = actor.user
     if not passwords.verify_password(user.password_hash, current):
         raise WrongPassword("Your current password is not correct")
-    check_new_password(new, min_length=min_length, context=_context_words(user.email, user.name))
+    context = (*_context_words(user.email, user.name), *squashed_names(places))
+    check_new_password(new, min_length=min_length, context=context)
     user.password_hash = passwords.hash_password(new)
     user.password_changed_at = utcnow()
     ended = revoke_all_sessions(session, user, keep=keep)

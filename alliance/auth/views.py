@@ -139,6 +139,7 @@ def change_password():
                 new=form.new_password.data,
                 min_length=current_app.config["PASSWORD_MIN_LENGTH"],
                 keep=session.get("sid"),
+                places=members.places_of(db.session, current_user),
             )
         except services.WrongPassword as exc:
             form.current_password.errors.append(exc.message)
@@ -204,7 +205,11 @@ def accept_invitation(token: str):
             services.check_new_password(
                 form.new_password.data,
                 min_length=min_length,
-                context=(invitation.email.split("@")[0], *form.name.data.split()),
+                context=(
+                    invitation.email.split("@")[0],
+                    *form.name.data.split(),
+                    *services.squashed_names(members.places_of_invitation(invitation)),
+                ),
             )
             user = existing or services.create_user(
                 db.session,

@@ -112,11 +112,6 @@ def test_a_long_passphrase_is_never_truncated(app, world, new_browser):
     assert new_browser().sign_in("long@riverside.example", passphrase).status_code == 302
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap (SECURITY.md item 43): the context words are the person's e-mail, name and "
-    "'alliance'; their organisation's and alliance's names are not refused",
-)
 def test_a_new_password_made_of_the_organisations_name_is_refused(app, world):
     browser = signed_in(app, world.emails["board_representative"])  # of Vale Trust
     browser.get("/account/password")

@@ -194,11 +194,6 @@ def test_script_typed_by_a_member_is_printed_as_text_in_the_board_pack_pdf(app, 
 # --- E52, E53, E55: roles and tenancy -------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap (SECURITY.md item 52): another alliance's page answers 404 without any "
-    "security event, so probing other tenants' ids leaves no trace in the log",
-)
 def test_another_alliances_page_is_404_and_logged(app, world, caplog):
     outsider = signed_in(app, world, "other_manager")
     caplog.set_level(logging.WARNING, logger="alliance.security")

@@ -55,6 +55,21 @@ def membership_of(session: Session, alliance: Alliance, user: User) -> Membershi
     ).first()
 
 
+def places_of(session: Session, user: User) -> tuple[str, ...]:
+    """The names of a person's alliances and organisations (not to be used in passwords)."""
+    memberships = session.scalars(select(Membership).where(Membership.user_id == user.id)).all()
+    names = {m.alliance.name for m in memberships}
+    names |= {m.organisation.name for m in memberships if m.organisation is not None}
+    return tuple(sorted(names))
+
+
+def places_of_invitation(invitation) -> tuple[str, ...]:
+    names = [invitation.alliance.name]
+    if invitation.organisation is not None:
+        names.append(invitation.organisation.name)
+    return tuple(names)
+
+
 def alliances_requiring_second_factor(session: Session, user: User) -> list[Alliance]:
     """The alliances that ask this person, in their roles, to use a second factor."""
     memberships = session.scalars(
