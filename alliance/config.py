@@ -52,6 +52,11 @@ def load_config(overrides: dict | None = None) -> dict:
     return {
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(),
         "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(folder),
+        # Old keys still accepted after a rotation (comma-separated); drop them to sign
+        # everyone out.
+        "SECRET_KEY_FALLBACKS": [
+            k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()
+        ],
         "INSTANCE_PATH": str(folder),
         # Cookies: the __Host- prefix needs Secure, so plain-HTTP development drops both.
         "SESSION_COOKIE_NAME": "__Host-session" if secure else "session",

@@ -329,3 +329,12 @@ def test_failed_sign_ins_on_one_server_count_on_another(app, world, another_app)
         assert failed.status_code == 200
     assert Browser(other_server.test_client()).sign_in(world.emails["manager"]).status_code == 429
     assert Browser(app.test_client()).sign_in(world.emails["manager"]).status_code == 429
+
+
+def test_old_secret_keys_are_read_from_the_environment(monkeypatch, tmp_path):
+    from alliance.config import load_config
+
+    monkeypatch.setenv("SECRET_KEY", "the new key")
+    monkeypatch.setenv("SECRET_KEY_FALLBACKS", "the oldest key, the old key")
+    config = load_config({"INSTANCE_PATH": str(tmp_path)})
+    assert config["SECRET_KEY_FALLBACKS"] == ["the oldest key", "the old key"]
