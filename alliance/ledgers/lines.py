@@ -184,6 +184,9 @@ def _read_parsed(preview, parsed, context, label_columns, free_text) -> None:
             if payload and first_line is not None and first_line < r < last_line:
                 for c, message in payload:
                     preview.problem("error", preview.where(r, c), message)
+            elif _holds_values(preview, r) and not _fits(preview, r, header_width):
+                # Several values that do not fit the columns: a shifted line, not a note.
+                _check_width(preview, r, header_width)
             else:
                 summary["skipped"].append(r)
         elif kind == "line":
@@ -261,17 +264,25 @@ def _heading_width(preview: Preview, header: int) -> tuple[int, int] | None:
     return named, len(row)
 
 
+def _holds_values(preview: Preview, r: int) -> bool:
+    return sum(not is_blank(v) for v in preview.sheet.rows[r]) >= 2
+
+
+def _fits(preview: Preview, r: int, header_width: tuple[int, int] | None) -> bool:
+    if header_width is None:
+        return True
+    named, fields = header_width
+    row = preview.sheet.rows[r]
+    return len(row) == fields or (len(row) >= named and all(is_blank(v) for v in row[fields:]))
+
+
 def _check_width(preview: Preview, r: int, header_width: tuple[int, int] | None) -> None:
     """A CSV line must have a field for every heading and nothing beyond the headings, or a
     value may have slipped into the next column (an unquoted comma)."""
-    if header_width is None:
+    if _fits(preview, r, header_width):
         return
-    named, fields = header_width
+    named, _fields = header_width
     row = preview.sheet.rows[r]
-    if len(row) == fields:
-        return
-    if len(row) >= named and all(is_blank(v) for v in row[fields:]):
-        return
     preview.problem(
         "error",
         preview.where(r),
