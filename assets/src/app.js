@@ -13,3 +13,14 @@ document.body.className +=
   ('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '')
 
 initAll()
+
+// The skip link puts #main-content in the address. A form with no action posts to the
+// address, fragment and all, so the page that answers jumps to <main> and takes focus
+// away from its error summary (alphagov/govuk-frontend#4465). Such a form posts to the
+// address without the fragment.
+document.addEventListener('submit', (event) => {
+  const form = event.target
+  if (form instanceof HTMLFormElement && !form.getAttribute('action')) {
+    form.setAttribute('action', window.location.pathname + window.location.search)
+  }
+}, true)

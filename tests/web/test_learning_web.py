@@ -278,3 +278,26 @@ def test_the_log_is_searched_and_filtered_from_its_page(world, new_browser):
     assert "L-2 Open books" in text(lead.get(f"{BASE}/?kind=reflection"))
     assert "No entries match." in text(lead.get(f"{BASE}/?q=nothing+here"))
     assert lead.get(f"{BASE}/?from=not-a-date&kind=poem&q=%22(").status_code == 200
+
+
+def test_an_empty_answer_is_summarised_and_shown_open_under_its_own_question(world, new_browser):
+    lead = signed_in(new_browser, world, "finance_lead")
+    assert write(lead).status_code == 302
+    board = signed_in(new_browser, world, "board_representative")
+    board.get(f"{BASE}/1")
+    for question in ("Who did you reach first?", "What did it cost?"):
+        assert board.post(f"{BASE}/1/questions", {"text": question}).status_code == 302
+    second = board.get(f"{BASE}/1")
+    ids = re.findall(r'id="question-(\d+)"', page(second))
+    assert len(ids) == 2
+
+    lead.get(f"{BASE}/1")
+    refused = lead.post(f"{BASE}/1/questions/{ids[1]}/answers", {"text": ""})
+    shown = page(refused)
+    assert refused.status_code == 400
+    assert "<title>Error: " in shown
+    summary = re.search(r'<div class="govuk-error-summary".*?</ul>', shown, re.S).group(0)
+    assert f'href="#answer-{ids[1]}"' in summary
+    opened = re.findall(r'<details class="govuk-details" open>.*?id="answer-(\d+)"', shown, re.S)
+    assert opened == [ids[1]]
+    assert shown.count('class="govuk-error-message"') == 1

@@ -32,7 +32,8 @@ def answer(number: int, question_id: int):
     question = services.get_question(db.session, entry, question_id)
     form = AnswerForm()
     if not form.validate_on_submit():
-        return render_entry(entry, 400, answer_form=form)
+        # The refused answer goes back under its own question; the others stay blank.
+        return render_entry(entry, 400, failed_answer=form, answering=question.id)
     services.answer_question(db.session, current_actor(), g.alliance, question, form.text.data)
     flash("Your answer is in the thread.", "success")
     return redirect(url_for("learning.show", number=number, _anchor=f"question-{question.id}"))

@@ -1,6 +1,6 @@
 """Pages of the register. Thin: read, call a service, redirect; the request commits."""
 
-from alliance.members.views import people, registers, settings
+from alliance.members.views import accessibility, people, registers, settings
 from alliance.members.views.common import bp, home_bp
 
-__all__ = ["bp", "home_bp", "people", "registers", "settings"]
+__all__ = ["accessibility", "bp", "home_bp", "people", "registers", "settings"]
