@@ -57,3 +57,24 @@ def alliance_blueprint(name: str, import_name: str, prefix: str = "") -> Bluepri
 def require_role(action: Action) -> None:
     """Refuse the request (403) unless the signed-in member's roles allow the action."""
     require(g.membership, action)
+
+
+def record_download(action: str, **summary) -> None:
+    """Put a download of the alliance's data on the record: open book, but traceable.
+
+    It goes on the installation's chain (like sign-ins), naming the alliance, so reading
+    never moves the head hash of the alliance's own record that the board minutes: a
+    board pack downloaded twice shows the same head as its page. A GET has a read
+    session; the event commits with the request (alliance/web.py).
+    """
+    from alliance.audit.services import record_event
+    from alliance.web import current_actor
+
+    record_event(
+        db.session,
+        current_actor(),
+        action,
+        object_type="alliance",
+        object_id=g.alliance.id,
+        summary=summary,
+    )

@@ -9,13 +9,12 @@ The query string takes the register page's filters (status, kind, principle, fro
 
 from flask import g, request
 
-from alliance.audit.services import record_event
 from alliance.db import db, utcnow
 from alliance.decisions.export import VOTE_HEADER, build_register
 from alliance.decisions.views import bp
 from alliance.exports import csv_response, xlsx_response
 from alliance.filters import LONDON
-from alliance.web import current_actor
+from alliance.scoping import record_download
 
 EXPORT_EVENT = "decision_register_export"
 
@@ -25,10 +24,7 @@ def _export(fmt: str):
     summary: dict = {"format": fmt, "decisions": len(register.decisions)}
     if register.filters:
         summary["filters"] = register.filters
-    # A GET has a read session; the event still commits with the request (web.py).
-    record_event(
-        db.session, current_actor(), EXPORT_EVENT, alliance_id=g.alliance.id, summary=summary
-    )
+    record_download(EXPORT_EVENT, **summary)
     today = utcnow().astimezone(LONDON).date().isoformat()
     return register, f"{g.alliance.slug}-decision-register-{today}.{fmt}"
 

@@ -323,11 +323,6 @@ def test_signing_out_is_on_the_record(app, world):
     assert count(app, AuditEvent, AuditEvent.action == "authn_logout") == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap (SECURITY.md item 71): only the decision register's exports write an event; "
-    "the pool, board pack, ledger lines and open-data downloads leave no trace on the record",
-)
 def test_every_kind_of_download_is_on_the_record(app, world, ledgers):
     observer = signed_in(app, world, "observer")
     before = count(app, AuditEvent)

@@ -9,6 +9,7 @@ from alliance.ledgers import versions as reads
 from alliance.ledgers.rules import format_range, label_range, parse_range
 from alliance.ledgers.views.common import bp
 from alliance.members.models import Role
+from alliance.scoping import record_download
 from alliance.web import cited_by
 
 PAGE = 200
@@ -90,6 +91,7 @@ def version(org: str, number: int):
 def original(org: str, number: int):
     _, found = _version(org, number)
     stored = reads.original(db.session, found)
+    record_download("ledger_original_download", organisation=org, version=number)
     return attachment(stored.content, stored.media_type, found.filename)
 
 
@@ -132,6 +134,7 @@ def export_lines(org: str, number: int, fmt: str):
     organisation, found = _version(org, number)
     rows = line_rows(reads.lines_of(db.session, found))
     name = f"{organisation.slug}-{format_range(found.period_start, found.period_end)}-v{number}"
+    record_download("ledger_lines_export", organisation=org, version=number, format=fmt)
     if fmt == "csv":
         return csv_response(f"{name}.csv", HEADER, rows)
     return xlsx_response(f"{name}.xlsx", {"Ledger": (HEADER, rows)})

@@ -13,6 +13,7 @@ from alliance.reports.downloads import (
 )
 from alliance.reports.pack import board_pack as make_pack
 from alliance.reports.views.common import bp
+from alliance.scoping import record_download
 
 
 @bp.route("/board-pack")
@@ -22,9 +23,11 @@ def board_pack():
     pack = make_pack(db.session, g.alliance, asked_period())
     if fmt == "html":
         return render_pack(pack, "reports/board_pack.html")
+    record_download("board_pack_export", format=fmt, period=f"{pack.period:%Y-%m}")
     return pack_file(pack, fmt)
 
 
 @bp.route("/open-data.zip")
 def open_data():
+    record_download("open_data_export", format="zip")
     return open_data_file(db.session, g.alliance)

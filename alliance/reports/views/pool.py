@@ -10,6 +10,7 @@ from alliance.members.rules import Action, allowed
 from alliance.reports import exports
 from alliance.reports.pool import pool_report
 from alliance.reports.views.common import asked_year, bp, known_years
+from alliance.scoping import record_download
 
 
 @bp.route("/pool")
@@ -39,10 +40,14 @@ def index():
 @bp.route("/pool.xlsx")
 def xlsx():
     """/alliances/<slug>/pool.xlsx?year=2026: one worksheet per table of the page."""
-    return exports.pool_xlsx(pool_report(db.session, g.alliance, asked_year()), g.alliance)
+    year = asked_year()
+    record_download("pool_export", format="xlsx", year=year)
+    return exports.pool_xlsx(pool_report(db.session, g.alliance, year), g.alliance)
 
 
 @bp.route("/pool.csv")
 def csv():
     """/alliances/<slug>/pool.csv?year=2026: every table of the page, one figure a row."""
-    return exports.pool_csv(pool_report(db.session, g.alliance, asked_year()), g.alliance)
+    year = asked_year()
+    record_download("pool_export", format="csv", year=year)
+    return exports.pool_csv(pool_report(db.session, g.alliance, year), g.alliance)
