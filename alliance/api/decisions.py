@@ -2,11 +2,19 @@
 
 from datetime import UTC, datetime
 
-from flask import abort, g, jsonify, request, url_for
+from flask import abort, g, jsonify, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from alliance.api.views import alliance_for, bp, iso, json_body, organisation_json
+from alliance.api.views import (
+    alliance_for,
+    bp,
+    is_id,
+    iso,
+    json_body,
+    organisation_json,
+    request_json,
+)
 from alliance.db import db
 from alliance.decisions import services
 from alliance.decisions.models import Decision, DecisionKind, Resolution, Seat, Vote
@@ -167,13 +175,16 @@ def _closes_at(body: dict) -> datetime | None:
         abort(422, "closes_at must be an ISO 8601 time such as 2027-03-03T17:00:00Z.")
     if when.tzinfo is None:
         abort(422, "closes_at must carry its time zone, e.g. Z for UTC.")
-    return when.astimezone(UTC)
+    try:
+        return when.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:00:00-05:00 is past the last UTC time
+        abort(422, "closes_at is out of range.")
 
 
 def _organisation(value) -> Organisation | None:
     if value is None:
         return None
-    org = db.session.get(Organisation, value) if isinstance(value, int) else None
+    org = db.session.get(Organisation, value) if is_id(value) else None
     if org is None or org.alliance_id != g.alliance.id:
         abort(422, f"No member organisation with id {value} in this alliance.")
     return org
@@ -282,7 +293,7 @@ def vote(slug: str, reference: str):
 @bp.route("/alliances/<slug>/decisions/<reference>/close", methods=["POST"])
 def close(slug: str, reference: str):
     found = _decision(slug, reference)
-    body = request.get_json(silent=True) or {}
+    body = request_json() or {}
     if not isinstance(body, dict):
         abort(400, "Send a JSON object.")
     services.close_decision(

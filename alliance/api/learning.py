@@ -6,7 +6,7 @@ from datetime import date
 from flask import abort, jsonify, request, url_for
 from sqlalchemy import select
 
-from alliance.api.views import alliance_for, body_text, bp, iso, json_body
+from alliance.api.views import alliance_for, body_text, bp, is_id, iso, json_body
 from alliance.db import db
 from alliance.learning import services
 from alliance.learning.models import AssuranceStatement, LearningEntry
@@ -218,16 +218,15 @@ def record_assurance_statement(slug: str):
     body = json_body()
     entries = []
     for ref in _list(body, "entries"):
-        text = str(ref).upper().removeprefix("L-")
-        if not text.isdigit():
+        number = _number(ref, "L-")
+        if number is None:
             abort(422, f"“{ref}” is not a learning entry (write L-3 or 3).")
-        entries.append(int(text))
+        entries.append(number)
     revisits = body.get("revisits")
     if revisits is not None:
-        text = str(revisits).upper().removeprefix("AS-")
-        if not text.isdigit():
+        revisits = _number(revisits, "AS-")
+        if revisits is None:
             abort(422, "revisits must be an earlier statement, e.g. AS-1.")
-        revisits = int(text)
     draft = services.StatementDraft(
         period_start=_date(body, "period_start", required=True),
         period_end=_date(body, "period_end", required=True),
@@ -248,7 +247,8 @@ def record_assurance_statement(slug: str):
 
 
 @bp.route(
-    "/alliances/<slug>/assurance-statements/<int:number>", methods=["GET", "PATCH", "PUT", "DELETE"]
+    "/alliances/<slug>/assurance-statements/<int:number>",
+    methods=["GET", "PATCH", "PUT", "DELETE"],
 )
 def assurance_statement(slug: str, number: int):
     alliance, _ = alliance_for(slug)
@@ -270,6 +270,18 @@ def assurance_statement(slug: str, number: int):
 
 
 # --- reading the body ------------------------------------------------------------------------
+
+
+def _number(ref, prefix: str) -> int | None:
+    """The number in a reference such as L-3 (or 3), or None when there is none. ASCII
+    digits only ("²".isdigit() is true but int() refuses it), and few enough for an id
+    (int() refuses 4,301 digits too)."""
+    if isinstance(ref, bool):
+        return None
+    text = str(ref).upper().removeprefix(prefix).lstrip("0") or "0"
+    if not (text.isascii() and text.isdigit()) or len(text) > 10 or not is_id(int(text)):
+        return None
+    return int(text)
 
 
 def _list(body: dict, key: str) -> list:
@@ -301,8 +313,11 @@ def _draft(body: dict, kind: EntryKind) -> services.EntryDraft:
     except ValueError:
         abort(422, "next_step must be one of embed, adapt, stop, try_something_else.")
     lines = _list(body, "ledger_lines")
-    if not all(isinstance(line, int) for line in lines):
+    if not all(isinstance(line, int) and not isinstance(line, bool) for line in lines):
         abort(400, "ledger_lines must be a list of line ids.")
+    missing = next((line for line in lines if not is_id(line)), None)
+    if missing is not None:
+        abort(422, f"There is no ledger line {missing} in this alliance.")
     return services.EntryDraft(
         kind=kind,
         status=status,

@@ -221,7 +221,10 @@ def _choices() -> services.Choices:
     if scale not in SCALES:
         abort(422, "scale must be 1 (pounds) or 1000 (thousands of pounds).")
     raw_row = request.form.get("header_row", "").strip()
-    if raw_row and not (raw_row.isdigit() and 1 <= int(raw_row) <= 1000):
+    # ASCII digits, and few: "²".isdigit() is true and int() refuses it, as it refuses
+    # 4,301 digits (either was a 500).
+    digits = raw_row.isascii() and raw_row.isdigit() and len(raw_row) <= 4
+    if raw_row and not (digits and 1 <= int(raw_row) <= 1000):
         abort(422, "header_row must be the row number of the headings, from 1 to 1000.")
     sheet = request.form.get("sheet", "").strip() or None
     return services.Choices(start, end, SCALES[scale], sheet, int(raw_row) if raw_row else None)

@@ -1,5 +1,6 @@
 """Endpoints of /api/v1. Authentication is by bearer token only; cookies are ignored."""
 
+from datetime import UTC
 from decimal import Decimal
 
 from flask import Blueprint, abort, g, jsonify, request, url_for
@@ -7,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from alliance.api.openapi import document
+from alliance.api.openapi.common import MAX_ID
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import chain_for
 from alliance.auth.services import user_for_api_token
@@ -19,11 +21,23 @@ PUBLIC_ENDPOINTS = {"api.openapi"}
 MAX_LIMIT = 200
 
 
+def is_id(value) -> bool:
+    """Whether a JSON value can be an id or number (true and false are not, though Python
+    counts them as ints). A larger number made the database driver fail (a 500) where it
+    should find nothing: PostgreSQL's integer columns hold no more."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def iso(value) -> str | None:
-    """ISO 8601 in UTC with Z, as the contract says."""
+    """ISO 8601 in UTC with Z, as the contract says (four-digit years: strftime writes the
+    year 168 as "168", which is not ISO 8601)."""
     if value is None:
         return None
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ") if hasattr(value, "hour") else value.isoformat()
+    if not hasattr(value, "hour"):
+        return value.isoformat()
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="microseconds") + "Z"
 
 
 @bp.before_request
@@ -48,6 +62,11 @@ def _authenticate():
         response.headers["WWW-Authenticate"] = 'Bearer realm="alliance"'
         return response
     g.api_user = user
+    # A number in the path past what an id column holds names nothing (the database
+    # driver failed on it: a 500). Here rather than int(max=…) in the routes: a converter
+    # that refuses a value makes werkzeug answer 405 when the path has another method.
+    if any(isinstance(v, int) and v > MAX_ID for v in (request.view_args or {}).values()):
+        abort(404)
     return None
 
 
@@ -62,9 +81,42 @@ def alliance_for(slug: str) -> tuple[Alliance, Membership]:
     return alliance, membership
 
 
+def request_json():
+    """The request's JSON (None when it is not JSON), or 400 when it holds text that no
+    database keeps or is nested too deeply to read (either was a 500)."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # silent= catches ValueError only
+        abort(400, "The JSON is nested too deeply.")
+    problem = unkeepable_text(body)
+    if problem:
+        abort(400, problem)
+    return body
+
+
+def unkeepable_text(value) -> str | None:
+    """What is wrong with text anywhere in a JSON value that a database cannot keep: NUL
+    (PostgreSQL refuses it) or a lone surrogate (not UTF-8, which JSON's \\ud800 allows)."""
+    stack = [value]
+    while stack:  # not recursive: the JSON may be nested nearly as deep as Python goes
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.items())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return "Text cannot contain the NUL character (\\u0000)."
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return "Text cannot contain a lone surrogate (\\ud800 to \\udfff)."
+    return None
+
+
 def json_body() -> dict:
     """The request's JSON object, or 400 saying what to send."""
-    body = request.get_json(silent=True)
+    body = request_json()
     if not isinstance(body, dict):
         abort(400, "Send a JSON object with Content-Type: application/json.")
     return body
@@ -205,8 +257,12 @@ def record(slug: str):
     chain = chain_for(db.session, alliance.id)
     after = _int_arg("after", 0)
     limit = _int_arg("limit", 50)
-    if after is None or limit is None or after < 0 or not 1 <= limit <= MAX_LIMIT:
-        abort(400, f"after must be a whole number, 0 or more, and limit between 1 and {MAX_LIMIT}.")
+    if after is None or limit is None or not 0 <= after <= MAX_ID or not 1 <= limit <= MAX_LIMIT:
+        abort(
+            400,
+            f"after must be a whole number from 0 to {MAX_ID}, and limit between 1 and "
+            f"{MAX_LIMIT}.",
+        )
     events = db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.chain_id == chain.id, AuditEvent.seq > after)

@@ -34,6 +34,10 @@ ROLE = {
     ]
 }
 DATE = {"type": ["string", "null"], "format": "date"}
+#: The largest id or number a request may name (PostgreSQL's integer); a larger one in a
+#: path is no such object (404), in a body an unknown object (422).
+MAX_ID = 2**31 - 1
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 HASH = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 
 SCHEMAS = {
@@ -251,7 +255,7 @@ PATHS = {
                 {
                     "name": "after",
                     "in": "query",
-                    "schema": {"type": "integer", "minimum": 0},
+                    "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
                     "description": "Return events whose seq is greater than this",
                 },
                 {

@@ -1,6 +1,6 @@
 """Schemas and paths of the decision endpoints."""
 
-from alliance.api.openapi.common import ERRORS, SLUG, _json
+from alliance.api.openapi.common import ERRORS, ID, SLUG, _json
 
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
 VOTE = {
@@ -94,7 +94,7 @@ DECISION_SCHEMAS = {
             "papers": {"type": "array", "items": {"type": "string", "format": "uri"}},
             "closes_at": {"type": "string", "format": "date-time"},
             "reserved_holder": {
-                "type": "integer",
+                **ID,
                 "description": "Organisation id of the reserved-power holder",
             },
             "supersedes": {"type": "string", "description": "Reference of a carried decision"},
@@ -104,8 +104,8 @@ DECISION_SCHEMAS = {
                 "properties": {
                     "financial_year": {"type": "integer"},
                     "amount": MONEY,
-                    "from_organisation": {"type": "integer"},
-                    "to_organisation": {"type": "integer"},
+                    "from_organisation": ID,
+                    "to_organisation": ID,
                     "from_service_line": {"type": "string"},
                     "to_service_line": {"type": "string"},
                 },
@@ -262,6 +262,9 @@ REFERENCE = {
     "schema": {"type": "string"},
     "description": "The decision's permanent reference, e.g. RCNA-2026-014",
 }
+NOT_JSON = _json(
+    "Error", "Not a JSON object, a field of the wrong type, or text with NUL or a lone surrogate"
+)
 CONFLICT = _json("Error", "Voting has closed (code voting_closed), or the decision is closed")
 INVALID = _json("Error", "The request breaks a rule (e.g. an objection without a reason)")
 
@@ -288,7 +291,7 @@ DECISION_PATHS = {
             "requestBody": _body("ProposalRequest"),
             "responses": {
                 "201": _json("Decision", "The draft; Location names it"),
-                "400": _json("Error", "Not a JSON object"),
+                "400": NOT_JSON,
                 "403": _json("Error", "Only commissioners and managers propose"),
                 "422": INVALID,
                 **ERRORS,
@@ -325,7 +328,7 @@ DECISION_PATHS = {
             "requestBody": _body("VoteRequest"),
             "responses": {
                 "201": _json("Decision", "The decision with the vote"),
-                "400": _json("Error", "Not a JSON object"),
+                "400": NOT_JSON,
                 "403": _json("Error", "The caller holds no seat role, or the seat is recused"),
                 "409": CONFLICT,
                 "422": INVALID,
@@ -346,6 +349,7 @@ DECISION_PATHS = {
             },
             "responses": {
                 "200": _json("Decision", "The closed decision with its outcome"),
+                "400": NOT_JSON,
                 "403": _json("Error", "Only the chair closes"),
                 "409": CONFLICT,
                 "422": INVALID,
@@ -369,6 +373,7 @@ DECISION_PATHS = {
             "requestBody": _body("DeadlockStepRequest"),
             "responses": {
                 "201": _json("Deadlock", "The deadlock with the new step"),
+                "400": NOT_JSON,
                 "403": _json("Error", "Only the chair records steps"),
                 "409": _json("Error", "No open deadlock"),
                 "422": INVALID,

@@ -1,7 +1,7 @@
 """Schemas and paths of the learning endpoints: entries, the gate, the review thread and
 assurance statements (frozen: 405 to PATCH, PUT and DELETE)."""
 
-from alliance.api.openapi.common import ERRORS, SLUG, _json
+from alliance.api.openapi.common import ERRORS, ID, SLUG, _json
 
 TIME = {"type": "string", "format": "date-time"}
 DAY = {"type": ["string", "null"], "format": "date"}
@@ -86,7 +86,7 @@ ENTRY = {
             "required": ["decisions", "ledger_lines", "service_lines"],
             "properties": {
                 "decisions": TEXTS,
-                "ledger_lines": {"type": "array", "items": {"type": "integer"}},
+                "ledger_lines": {"type": "array", "items": ID},
                 "service_lines": TEXTS,
             },
         },
@@ -135,7 +135,7 @@ ENTRY_REQUEST = {
         "principles": TEXTS,
         "values": TEXTS,
         "decisions": {**TEXTS, "description": "References of decisions it cites"},
-        "ledger_lines": {"type": "array", "items": {"type": "integer"}},
+        "ledger_lines": {"type": "array", "items": ID},
         "service_lines": {**TEXTS, "description": "Names of budget (service) lines it cites"},
     },
 }
@@ -248,9 +248,11 @@ def _body(ref: str) -> dict:
     }
 
 
-NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}}
-QUESTION = {"name": "question_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-BAD = _json("Error", "Not a JSON object, or a field of the wrong type")
+NUMBER = {"name": "number", "in": "path", "required": True, "schema": ID}
+QUESTION = {"name": "question_id", "in": "path", "required": True, "schema": ID}
+BAD = _json(
+    "Error", "Not a JSON object, a field of the wrong type, or text with NUL or a lone surrogate"
+)
 INVALID = _json("Error", "The entry breaks a rule (code invalid_entry), e.g. an experiment "
                 "running before it passed the gate")  # fmt: skip
 NOT_WRITER = _json("Error", "Observers do not write in the learning log")

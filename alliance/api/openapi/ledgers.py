@@ -1,6 +1,6 @@
 """Schemas and paths of the ledger endpoints: upload, preview, submit, versions, originals."""
 
-from alliance.api.openapi.common import ERRORS, SLUG, _json
+from alliance.api.openapi.common import ERRORS, ID, SLUG, _json
 from alliance.ledgers.mapping import FIELDS
 from alliance.ledgers.services.submitting import MEDIA_TYPES
 
@@ -189,7 +189,7 @@ ORG = {
     "schema": {"type": "string"},
     "description": "The organisation's slug, id or exact name",
 }
-NUMBER = {"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}}
+NUMBER = {"name": "number", "in": "path", "required": True, "schema": ID}
 PERIOD_QUERY = {
     "name": "period",
     "in": "query",

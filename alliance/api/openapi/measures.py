@@ -1,7 +1,7 @@
 """Schemas and paths of the learning measure endpoints: a series of exact values with
 commentary, and nothing to rate them against."""
 
-from alliance.api.openapi.common import ERRORS, SLUG, _json
+from alliance.api.openapi.common import ERRORS, ID, SLUG, _json
 from alliance.api.openapi.learning import BAD, INVALID, TEXT, TIME, _body
 
 MEASURE_VALUE = {
@@ -60,7 +60,7 @@ MEASURE_SCHEMAS = {
         },
     },
 }
-MEASURE = {"name": "measure_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+MEASURE = {"name": "measure_id", "in": "path", "required": True, "schema": ID}
 NOT_RECORDER = _json("Error", "Commissioners and the manager record measures")
 MEASURE_PATHS = {
     "/alliances/{slug}/measures": {

@@ -71,6 +71,9 @@ class BudgetEffectDraft:
             raise InvalidProposal("Say where the budget effect moves money to")
         if not 2000 <= self.financial_year <= 2100:
             raise InvalidProposal("Give the financial year as the year it starts, e.g. 2026")
+        longest = BudgetEffect.__table__.c.from_service_line.type.length
+        if max(len(self.from_service_line.strip()), len(self.to_service_line.strip())) > longest:
+            raise InvalidProposal(f"Keep each service line to {longest} characters")
         return BudgetEffect(
             financial_year=self.financial_year,
             amount=self.amount,
@@ -127,6 +130,9 @@ def propose(
 ) -> Decision:
     """Draft a proposal. It can be edited (each edit versioned) until voting opens."""
     codes = check_codes(session, alliance, citations)
+    longest = Decision.__table__.c.title.type.length
+    if len(title.strip()) > longest:  # PostgreSQL refuses a longer one (a 500)
+        raise InvalidProposal(f"Keep the title to {longest} characters")
     if kind is DecisionKind.RESERVED and (
         reserved_holder is None
         or reserved_holder.alliance_id != alliance.id

@@ -43,6 +43,10 @@ def add_measure(session: Session, actor: Actor, alliance: Alliance, draft: Measu
     missing = [k for k, v in fields.items() if not v]
     if missing:
         raise InvalidEntry(f"A measure needs its {', '.join(missing)}.")
+    for name in ("name", "unit"):  # PostgreSQL refuses longer ones (a 500)
+        longest = Measure.__table__.c[name].type.length
+        if len(fields[name]) > longest:
+            raise InvalidEntry(f"Keep the {name} to {longest} characters.")
     measure = Measure(alliance_id=alliance.id, **fields)
     try:
         with session.begin_nested():
@@ -144,6 +148,7 @@ def _exact(value: str | Decimal) -> Decimal:
         raise InvalidEntry(f"“{value}” is not a number.") from None
     if not exact.is_finite():
         raise InvalidEntry(f"“{value}” is not a number.")
-    if exact != exact.quantize(Decimal(1).scaleb(-PLACES)) or abs(exact) >= Decimal(10) ** 14:
+    # Size first: quantizing 1e99 to four places raises InvalidOperation (a 500).
+    if abs(exact) >= Decimal(10) ** 14 or exact != exact.quantize(Decimal(1).scaleb(-PLACES)):
         raise InvalidEntry(f"“{value}” has more than {PLACES} decimal places or is too large.")
     return exact
