@@ -67,10 +67,14 @@ def _version(org: str, number: int):
 @bp.get("/<org>/versions/<int:number>")
 def version(org: str, number: int):
     organisation, found = _version(org, number)
-    lines = reads.lines_of(db.session, found)
+    pages = max(1, -(-found.line_count // PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int)), pages)
     previous = reads.previous_version(db.session, found)
-    diff = reads.diff_lines(reads.lines_of(db.session, previous), lines) if previous else None
-    page = max(1, request.args.get("page", 1, type=int))
+    diff = None
+    if previous is not None:
+        diff = reads.diff_lines(
+            reads.lines_to_compare(db.session, previous), reads.lines_to_compare(db.session, found)
+        )
     return render_template(
         "ledgers/version.html",
         organisation=organisation,
@@ -78,9 +82,9 @@ def version(org: str, number: int):
         previous=previous,
         diff=diff,
         totals=reads.totals_of(db.session, found),
-        lines=lines[(page - 1) * PAGE : page * PAGE],
+        lines=reads.lines_page(db.session, found, page, PAGE),
         page=page,
-        pages=max(1, -(-len(lines) // PAGE)),
+        pages=pages,
         period=format_range(found.period_start, found.period_end),
         label_range=label_range,
         cited_by=cited_by("ledger_version", found),
