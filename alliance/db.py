@@ -162,7 +162,9 @@ def make_engine(url: str) -> Engine:
         pool_size=10,
         max_overflow=20,
         pool_timeout=5,
-        connect_args={"connect_timeout": 5},
+        # A request must fail within 5 s when PostgreSQL is down or unreachable, and it
+        # waits out one connection attempt (psycopg counts whole seconds, 2 at least).
+        connect_args={"connect_timeout": 3},
     )
 
 

@@ -8,6 +8,8 @@ class DomainError(Exception):
     status = 400
     #: Stable machine-readable code for the API.
     code = "invalid_request"
+    #: An OWASP logging-vocabulary event to log when this is raised at a request, if any.
+    security_event: str | None = None
 
     def __init__(self, message: str, **context) -> None:
         super().__init__(message)

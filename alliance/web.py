@@ -20,7 +20,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.wrappers import Response
 
 from alliance.actors import Actor
 from alliance.auth.models import UserSession
@@ -74,6 +75,10 @@ ERROR_TITLES = {
 }
 
 SESSION_TOUCH_SECONDS = 60
+#: The largest id a database integer column holds (PostgreSQL's int4).
+MAX_ID = 2**31 - 1
+#: Retry-After on a 503: the page says "Try again in a minute".
+RETRY_UNAVAILABLE_SECONDS = 60
 DEVICE_COOKIE_DAYS = 180
 
 
@@ -217,10 +222,35 @@ def init_app(app: Flask) -> None:
     def domain_error(error: DomainError):
         if error.status == 403:
             security_event("authz_fail", user=current_actor().label, reason=error.message)
+        if error.security_event:
+            security_event(error.security_event, user=current_actor().label, reason=error.message)
         response = make_response(_error_response(error.status, error.message, code=error.code))
         if "retry_after" in error.context:
             response.headers["Retry-After"] = str(error.context["retry_after"])
         return response
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page with links.
+        security_event("input_validation_fail", reason=error.description)
+        return Response(
+            "Bad request: this site does not answer to that host name.\n",
+            400,
+            mimetype="text/plain",
+            headers={**SECURITY_HEADERS, "Cache-Control": "no-store"},
+        )
+
+    @app.before_request
+    def refuse_what_no_database_keeps():
+        """Ids past a database integer are no object (404), and text with NUL or a lone
+        surrogate cannot be stored by PostgreSQL (400): refused before any view runs."""
+        for value in (request.view_args or {}).values():
+            if isinstance(value, int) and value > MAX_ID:
+                abort(404)
+        if request.method in WRITE_METHODS and not wants_json():
+            for value in request.form.values():
+                if not storable_text(value):
+                    abort(400, "Remove the invisible control characters from what you typed.")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -240,14 +270,36 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("unhandled error")
+        if isinstance(error, DBAPIError | PoolTimeout):
+            # The page must not need the database that just failed: the layout would load
+            # the signed-in person and the alliance again (the rollback below expires both),
+            # and each try waits out the connect timeout or raises in here (a bare 500).
+            # So it is drawn as for a visitor; the session cookie is left as it was.
+            login_manager._update_request_context_with_user(None)
+            g.pop("alliance", None)
         lost = isinstance(error, DBAPIError) and error.connection_invalidated
         if isinstance(error, OperationalError | PoolTimeout) or lost:
-            return _error_response(
-                503,
-                "The service is busy or its database is unavailable. Try again in a minute.",
-                code="unavailable",
+            response = make_response(
+                _error_response(
+                    503,
+                    "The service is busy or its database is unavailable. Try again in a minute.",
+                    code="unavailable",
+                )
             )
+            response.headers["Retry-After"] = str(RETRY_UNAVAILABLE_SECONDS)
+            return response
         return _error_response(500, None, code="server_error")
+
+
+def storable_text(text: str) -> bool:
+    """Whether both databases can keep this text: no NUL and no lone surrogate."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _readable_size(size: int) -> str:

@@ -62,18 +62,10 @@ def test_an_organisation_that_joins_after_opening_has_no_seat_and_cannot_vote(ap
 
 
 def test_a_write_that_waits_out_the_sqlite_busy_timeout_gets_503_and_saves_nothing(
-    app, world, server, request
+    app, world, server
 ):
     if server.name != "sqlite":
         pytest.skip("SQLite only: PostgreSQL writers queue on row locks, not a file lock")
-    request.applymarker(
-        pytest.mark.xfail(
-            strict=True,
-            reason="gap (SECURITY.md items 75-76): the error page loads the signed-in person "
-            "from the database again, so a locked or unreachable database makes the error "
-            "handler itself fail (after 3 x the 10 s busy timeout): no 503 page, a bare 500",
-        )
-    )
     browser = Browser(app.test_client())
     assert browser.sign_in(world.emails["manager"]).status_code == 302
     browser.get("/alliances/riverside/settings")

@@ -170,11 +170,6 @@ def test_a_form_older_than_the_csrf_time_limit_is_refused(app, world):
 # --- G66: hosts and proxies -------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap (SECURITY.md item 66): a refused Host has no URL adapter, so the error page's "
-    "url_for fails and the exception escapes the app: the server answers a bare 500, not 400",
-)
 def test_a_host_that_is_not_trusted_gets_400(another_app):
     app = another_app(TRUSTED_HOSTS=["alliance.example.org"])
     client = app.test_client()

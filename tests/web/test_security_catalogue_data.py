@@ -228,11 +228,6 @@ def test_no_route_changes_or_deletes_a_submitted_ledger_version(app):
 # --- F59, F62: late votes and clocks ------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap (SECURITY.md item 59): a vote after close is refused with 409 but leaves no "
-    "sequence_fail event, in the security log or on the record",
-)
 def test_a_vote_after_close_is_recorded_as_a_sequence_failure(app, world, caplog):
     reference = propose(app, world)
     commissioner = signed_in(app, world, "commissioner", f"{RIVERSIDE}/decisions/{reference}")
@@ -335,12 +330,6 @@ def test_every_kind_of_download_is_on_the_record(app, world, ledgers):
 # --- I77, I78: a database that cannot be written -----------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap (SECURITY.md items 75-77): when the first query of a signed-in request fails "
-    "(here the session touch, on a read-only database), the error page loads the person "
-    "from the database again, fails again, and the exception escapes: a bare 500",
-)
 def test_a_database_that_refuses_writes_gives_a_clean_error_and_stores_nothing(
     app, world, ledgers, server, tmp_path
 ):
@@ -376,3 +365,23 @@ def test_a_deadlock_reported_by_the_database_answers_503_not_a_server_error(app,
     page = response.get_data(as_text=True)
     assert response.status_code == 503
     assert "Try again in a minute" in page and "deadlock" not in page
+
+
+def test_an_id_past_a_database_integer_is_404_on_every_kind_of_page(app, world):
+    manager = signed_in(app, world, "manager")
+    for path in (
+        f"{RIVERSIDE}/learning/2147483648",
+        f"{RIVERSIDE}/members/organisations/99999999999999999999",
+        f"{RIVERSIDE}/members/people/2147483648",
+    ):
+        assert manager.get(path).status_code == 404, path
+
+
+def test_a_form_with_a_nul_character_is_refused_and_stores_nothing(app, world):
+    lead = signed_in(app, world, "finance_lead", f"{RIVERSIDE}/learning/new")
+    before = count(app, AuditEvent)
+    form = {"kind": "reflection", "title": "Open\x00books", "summary": "x", "status": "idea"}
+    refused = lead.post(f"{RIVERSIDE}/learning/new", form)
+    assert refused.status_code == 400
+    assert "control characters" in refused.get_data(as_text=True)
+    assert count(app, AuditEvent) == before

@@ -37,6 +37,8 @@ NEXT_STAGE = {
 
 class VotingClosed(Conflict):
     code = "voting_closed"
+    #: A vote after close is a step out of sequence (a replayed form, the back button).
+    security_event = "sequence_fail"
 
 
 class NotEligibleToVote(Forbidden):
