@@ -11,9 +11,11 @@ from alliance.api.openapi import document
 from alliance.api.openapi.common import MAX_ID
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import chain_for
+from alliance.auth.second_factor import SecondFactorRequired
 from alliance.auth.services import user_for_api_token
 from alliance.db import db
 from alliance.members.models import Alliance, Membership, Organisation
+from alliance.members.rules import needs_second_factor
 from alliance.members.services import alliance_by_slug, alphabetical, membership_of, roles_of
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -76,6 +78,12 @@ def alliance_for(slug: str) -> tuple[Alliance, Membership]:
     membership = membership_of(db.session, alliance, g.api_user) if alliance else None
     if membership is None:
         abort(404)
+    needs = needs_second_factor(membership.roles, alliance_requires=alliance.require_second_factor)
+    if needs and not g.api_user.has_second_factor:
+        raise SecondFactorRequired(
+            f"{alliance.name} requires a second factor for your roles: set it up on your "
+            "account page before using its API."
+        )
     g.alliance = alliance
     g.membership = membership  # the caller's organisation for anything they record
     return alliance, membership

@@ -247,3 +247,19 @@ def test_when_not_required_it_can_be_turned_off(world, new_browser, app):
     assert person.sign_out().status_code == 302
     assert new_browser().sign_in(world.emails["observer"]).headers["Location"] == "/"
     assert events(app, "authn_mfa_disable") == 1
+
+
+def test_when_required_the_api_refuses_board_members_without_one(world, new_browser, app):
+    from tests.web.api_support import API, bearer, token_for
+
+    require_second_factor(new_browser, world)
+    rep_token = token_for(app, world.emails["board_representative"])
+    observer_token = token_for(app, world.emails["observer"])
+    client = app.test_client()
+
+    refused = client.get(f"{API}/alliances/riverside/decisions", headers=bearer(rep_token))
+    allowed = client.get(f"{API}/alliances/riverside/decisions", headers=bearer(observer_token))
+
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "second_factor_required"
+    assert allowed.status_code == 200
