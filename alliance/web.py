@@ -247,10 +247,9 @@ def init_app(app: Flask) -> None:
         for value in (request.view_args or {}).values():
             if isinstance(value, int) and value > MAX_ID:
                 abort(404)
-        if request.method in WRITE_METHODS and not wants_json():
-            for value in request.form.values():
-                if not storable_text(value):
-                    abort(400, "Remove the invisible control characters from what you typed.")
+        writes_form = request.method in WRITE_METHODS and not wants_json()
+        if writes_form and unkeepable_text(list(request.form.values())):
+            abort(400, "Remove the invisible control characters from what you typed.")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -291,15 +290,24 @@ def init_app(app: Flask) -> None:
         return _error_response(500, None, code="server_error")
 
 
-def storable_text(text: str) -> bool:
-    """Whether both databases can keep this text: no NUL and no lone surrogate."""
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+def unkeepable_text(value) -> str | None:
+    """What is wrong with text anywhere in a JSON value that a database cannot keep: NUL
+    (PostgreSQL refuses it) or a lone surrogate (not UTF-8, which JSON's \\ud800 allows)."""
+    stack = [value]
+    while stack:  # not recursive: the JSON may be nested nearly as deep as Python goes
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.items())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        elif isinstance(item, str):
+            if "\x00" in item:
+                return "Text cannot contain the NUL character (\\u0000)."
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return "Text cannot contain a lone surrogate (\\ud800 to \\udfff)."
+    return None
 
 
 def _readable_size(size: int) -> str:

@@ -17,6 +17,7 @@ from alliance.db import db
 from alliance.members.models import Alliance, Membership, Organisation
 from alliance.members.rules import needs_second_factor
 from alliance.members.services import alliance_by_slug, alphabetical, membership_of, roles_of
+from alliance.web import unkeepable_text
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC_ENDPOINTS = {"api.openapi"}
@@ -100,26 +101,6 @@ def request_json():
     if problem:
         abort(400, problem)
     return body
-
-
-def unkeepable_text(value) -> str | None:
-    """What is wrong with text anywhere in a JSON value that a database cannot keep: NUL
-    (PostgreSQL refuses it) or a lone surrogate (not UTF-8, which JSON's \\ud800 allows)."""
-    stack = [value]
-    while stack:  # not recursive: the JSON may be nested nearly as deep as Python goes
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.items())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
-        elif isinstance(item, str):
-            if "\x00" in item:
-                return "Text cannot contain the NUL character (\\u0000)."
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return "Text cannot contain a lone surrogate (\\ud800 to \\udfff)."
-    return None
 
 
 def json_body() -> dict:
