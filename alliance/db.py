@@ -27,6 +27,8 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+#: The largest id an integer column holds on both databases (PostgreSQL's int4).
+MAX_ID = 2**31 - 1
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 #: Tables made by migrations but not by the models: the learning log's full-text search
 #: (an FTS5 table and its shadow tables on SQLite, a tsvector table on PostgreSQL).

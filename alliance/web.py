@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 from alliance.actors import Actor
 from alliance.auth.models import UserSession
 from alliance.auth.services import load_session_user, sha256
-from alliance.db import WRITE_METHODS, db, utcnow
+from alliance.db import MAX_ID, WRITE_METHODS, db, utcnow
 from alliance.errors import DomainError
 from alliance.filters import LONDON
 from alliance.security_log import security_event
@@ -75,8 +75,6 @@ ERROR_TITLES = {
 }
 
 SESSION_TOUCH_SECONDS = 60
-#: The largest id a database integer column holds (PostgreSQL's int4).
-MAX_ID = 2**31 - 1
 #: Retry-After on a 503: the page says "Try again in a minute".
 RETRY_UNAVAILABLE_SECONDS = 60
 DEVICE_COOKIE_DAYS = 180

@@ -8,12 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from alliance.api.openapi import document
-from alliance.api.openapi.common import MAX_ID
 from alliance.audit.models import AuditEvent
 from alliance.audit.services import chain_for
 from alliance.auth.second_factor import SecondFactorRequired
 from alliance.auth.services import user_for_api_token
-from alliance.db import db
+from alliance.db import MAX_ID, db
 from alliance.members.models import Alliance, Membership, Organisation
 from alliance.members.rules import needs_second_factor
 from alliance.members.services import alliance_by_slug, alphabetical, membership_of, roles_of

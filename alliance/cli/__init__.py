@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from alliance.cli.common import Refused, command_errors, in_session, make_app
+from alliance.cli.common import Refused, command_errors, database_url, in_session, make_app
 from alliance.cli.ledgers import import_ledger
 from alliance.cli.operations import COMMANDS as OPERATIONS
 from alliance.cli.register import COMMANDS
@@ -45,12 +45,6 @@ def db() -> None:
     """Migrate the database schema (Alembic)."""
 
 
-def _url() -> str:
-    from alliance.config import default_database_url
-
-    return os.environ.get("DATABASE_URL") or default_database_url()
-
-
 @db.command()
 @click.argument("revision", default="head")
 @command_errors
@@ -58,8 +52,8 @@ def upgrade(revision: str) -> None:
     """Upgrade the schema to REVISION (default: the newest)."""
     from alliance import migrate
 
-    migrate.upgrade(_url(), revision)
-    click.echo(f"Database at revision {migrate.current(_url())}")
+    migrate.upgrade(database_url(), revision)
+    click.echo(f"Database at revision {migrate.current(database_url())}")
 
 
 @db.command()
@@ -69,8 +63,8 @@ def downgrade(revision: str) -> None:
     """Downgrade the schema to REVISION ('base' removes every table)."""
     from alliance import migrate
 
-    migrate.downgrade(_url(), revision)
-    click.echo(f"Database at revision {migrate.current(_url()) or 'base'}")
+    migrate.downgrade(database_url(), revision)
+    click.echo(f"Database at revision {migrate.current(database_url()) or 'base'}")
 
 
 @db.command()
@@ -79,7 +73,7 @@ def current() -> None:
     """Print the schema revision the database is at."""
     from alliance import migrate
 
-    click.echo(migrate.current(_url()) or "base (empty database)")
+    click.echo(migrate.current(database_url()) or "base (empty database)")
 
 
 def _demo_password() -> tuple[str, str]:

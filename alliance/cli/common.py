@@ -19,6 +19,15 @@ def make_app():
     return create_app()
 
 
+def database_url() -> str:
+    """DATABASE_URL, or the SQLite file under instance/: what every command works on."""
+    import os
+
+    from alliance.config import default_database_url
+
+    return os.environ.get("DATABASE_URL") or default_database_url()
+
+
 def command_errors(func):
     """Turn refusals into one line and exit 1; never print a traceback without --debug."""
 

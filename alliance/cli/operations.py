@@ -5,15 +5,7 @@ from pathlib import Path
 
 import click
 
-from alliance.cli.common import command_errors, make_app
-
-
-def _database_url() -> str:
-    import os
-
-    from alliance.config import default_database_url
-
-    return os.environ.get("DATABASE_URL") or default_database_url()
+from alliance.cli.common import command_errors, database_url, make_app
 
 
 def check_record() -> bool:
@@ -65,7 +57,7 @@ def backup(file: Path) -> None:
     """
     from alliance import backup as backups
 
-    made = backups.backup(_database_url(), file)
+    made = backups.backup(database_url(), file)
     click.echo(f"Backed up the {made.kind} database to {made.path} ({made.size:,} bytes)")
 
 
@@ -81,7 +73,7 @@ def restore(file: Path) -> None:
     from alliance import backup as backups
     from alliance import migrate
 
-    url = _database_url()
+    url = database_url()
     restored = backups.restore(url, file)
     click.echo(f"Restored the {restored.kind} backup {restored.path} into the database")
     revision = migrate.current(url)

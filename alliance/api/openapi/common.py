@@ -1,5 +1,7 @@
 """Schemas and paths of the register and the record, and the helpers every part uses."""
 
+from alliance.db import MAX_ID
+
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -36,7 +38,6 @@ ROLE = {
 DATE = {"type": ["string", "null"], "format": "date"}
 #: The largest id or number a request may name (PostgreSQL's integer); a larger one in a
 #: path is no such object (404), in a body an unknown object (422).
-MAX_ID = 2**31 - 1
 ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 HASH = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 
