@@ -16,8 +16,10 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.types import String, TypeDecorator
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -254,3 +256,22 @@ class Database:
 
 
 db = Database()
+
+
+class bytewise(FunctionElement):
+    """Text compared byte by byte, for grouping and matching, never for showing in order:
+    PostgreSQL's "C" collation (sorting 40,000 lines' labels several times faster than a
+    language's collation); SQLite compares bytes already."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(bytewise)
+def _bytewise(element, compiler, **kw) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(bytewise, "postgresql")
+def _bytewise_postgresql(element, compiler, **kw) -> str:
+    return f'({compiler.process(element.clauses, **kw)}) COLLATE "C"'

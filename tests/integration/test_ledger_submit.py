@@ -137,7 +137,7 @@ def test_a_correction_is_version_2_and_version_1_stays_readable_with_a_diff(sess
 
     assert [v.number for v in reads.versions_of(session, trust)] == [2, 1]
     assert reads.current_versions(session, alliance_of(session)) == [v2]
-    diff = reads.diff_lines(reads.lines_of(session, v1), reads.lines_of(session, v2))
+    diff = reads.compare(session, v1, v2)
     assert [(line.description, line.amount) for line in diff.added] == [
         ("Outreach workers", Decimal("12100.00"))
     ]

@@ -162,9 +162,8 @@ def test_the_demo_loads_each_providers_ledger_and_harbours_correction(cli, app, 
         assert corrected.number == 2
         assert {v.number for v in current if v is not corrected} == {1}
         first = versions.previous_version(session, corrected)
-        diff = versions.diff_lines(
-            versions.lines_of(session, first), versions.lines_of(session, corrected)
-        )
+        diff = versions.compare(session, first, corrected)
+        assert (diff.added_count, diff.removed_count, diff.changed_count) == (1, 0, 2)
         assert (len(diff.added), len(diff.removed), len(diff.changed)) == (1, 0, 2)
         assert diff.total_before == first.total and diff.total_after == corrected.total
         assert diff.total_after - diff.total_before == Decimal("468.90")

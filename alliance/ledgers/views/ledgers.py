@@ -13,6 +13,8 @@ from alliance.scoping import record_download
 from alliance.web import cited_by
 
 PAGE = 200
+#: Lines shown of each kind of change between two versions (the counts are of all).
+SHOWN = 50
 
 
 @bp.get("/")
@@ -70,11 +72,7 @@ def version(org: str, number: int):
     pages = max(1, -(-found.line_count // PAGE))
     page = min(max(1, request.args.get("page", 1, type=int)), pages)
     previous = reads.previous_version(db.session, found)
-    diff = None
-    if previous is not None:
-        diff = reads.diff_lines(
-            reads.lines_to_compare(db.session, previous), reads.lines_to_compare(db.session, found)
-        )
+    diff = None if previous is None else reads.compare(db.session, previous, found, SHOWN)
     return render_template(
         "ledgers/version.html",
         organisation=organisation,
