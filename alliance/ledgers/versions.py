@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from alliance.cache import Kept
 from alliance.db import bytewise
 from alliance.errors import NotFound
 from alliance.ledgers.models import LedgerFile, LedgerLine, LedgerVersion
@@ -133,8 +134,17 @@ def lines_of(session: Session, version: LedgerVersion) -> list[LedgerLine]:
     )
 
 
+#: A version's totals, by the version (see alliance/cache.py).
+_TOTALS: Kept[dict] = Kept(256)
+
+
 def totals_of(session: Session, version: LedgerVersion) -> dict[str, list[tuple[str, Decimal]]]:
-    """Totals by period, category and limb, summed by the database."""
+    """Totals by period, category and limb, summed by the database once per version."""
+    key = (version.id, version.file_sha256, version.submitted_at)
+    return _TOTALS.get(key, lambda: _sum_totals(session, version))
+
+
+def _sum_totals(session: Session, version: LedgerVersion) -> dict:
     result = {}
     category = func.coalesce(
         func.nullif(LedgerLine.category_text, ""), "(none)"

@@ -353,3 +353,28 @@ def test_lines_for_longer_periods_are_added_to_the_forecast_not_scaled_up(app, p
         )
         early = report(pool_world, through=month(1))  # April: the whole-period line counts
         assert early.forecast.outturn == D("100.00") * 12 + D("1200.00")
+
+
+def test_the_lines_are_summed_again_only_when_another_version_becomes_current(app, pool_world):
+    with app.app_context():
+        w = pool_world
+
+        def measured():
+            db.session.commit()
+            db.session.expire_all()
+            return count_statements(lambda: report(w))
+
+        w.ledger("Provider 00", [Line("100.00", month(1)), Line("200.00", month(2))])
+        first_time, first = measured()
+        again_time, again = measured()
+        assert first.actual == again.actual == Sums(spend=D("300.00"))
+        assert again_time == first_time - 1  # the grouped sum of the lines was not read
+
+        w.ledger("Provider 00", [Line("100.00", month(1)), Line("250.00", month(2))])
+        after_time, after = measured()
+        assert after.actual == Sums(spend=D("350.00"))
+        assert after_time == first_time
+        assert [(label, sums.spend) for label, _, _, sums in after.by_period] == [
+            ("April 2026", D("100.00")),
+            ("May 2026", D("250.00")),
+        ]
