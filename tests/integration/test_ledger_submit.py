@@ -244,3 +244,25 @@ def test_the_unpacked_size_limits_come_from_the_configuration(app, session, worl
     app.config["LEDGER_MAX_UNPACKED_BYTES"] = 50 * 1024 * 1024
     upload, preview = stage(session, "finance_lead", data, name="big.xlsx", organisation=trust)
     assert upload is not None and preview["line_count"] == 500
+
+
+def test_the_preview_page_shows_the_kept_reading_without_reading_the_file_again(
+    session, world, monkeypatch
+):
+    trust = org(session, world)
+    rows = b"".join(f"2026-{4 + i % 9:02d},Staff,Line {i},{i}.50\r\n".encode() for i in range(150))
+    upload, first = stage(
+        session, "finance_lead", b"Month,Category,Description,Amount\r\n" + rows, organisation=trust
+    )
+    session.commit()
+
+    def read_again(*_args, **_kwargs):
+        raise AssertionError("the staged file was read again")
+
+    monkeypatch.setattr("alliance.ledgers.services.uploads.preview_file", read_again)
+    shown = services.staged_preview(session, alliance_of(session), upload)
+
+    assert shown["line_count"] == first["line_count"] == 150
+    assert shown["total"] == first["total"]
+    assert shown["lines"] == first["lines"][:100]
+    assert len(shown["lines"]) == 100

@@ -2,7 +2,8 @@
 
 The flow: ``stage_upload`` checks and reads the file in the bounded child and keeps it as
 a staged upload (so the person can fix the mapping without uploading again);
-``preview_staged`` reads it again with new choices; ``submit_upload`` reads it once more,
+``preview_staged`` reads it again with new choices (the preview page shows the kept
+result of the last reading: ``staged_preview``); ``submit_upload`` reads it once more,
 and only when there are no errors makes version n+1 of that organisation's ledger for that
 period, atomically (a unique number per ledger: of two racing submissions one wins, the
 other gets "another upload finished first"). A refused file leaves only its refusal on
@@ -32,6 +33,7 @@ from alliance.ledgers.services.uploads import (
     record_refusal,
     stage_upload,
     staged_choices,
+    staged_preview,
 )
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "record_refusal",
     "stage_upload",
     "staged_choices",
+    "staged_preview",
     "stored_bytes",
     "submit_lines",
     "submit_upload",

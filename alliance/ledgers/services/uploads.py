@@ -20,6 +20,7 @@ from alliance.ledgers.models import (
     LedgerVersion,
     ServiceLine,
 )
+from alliance.ledgers.preview import Line
 from alliance.ledgers.rules import format_range
 from alliance.ledgers.safety import Limits
 from alliance.ledgers.services.allowance import check_allowance
@@ -28,6 +29,8 @@ from alliance.members.models import Alliance, Organisation, Role
 from alliance.members.services.people import membership_of
 
 STAGED_FOR = timedelta(days=1)
+#: Lines of a staged file kept for its preview page (the page shows the first 100).
+PREVIEW_LINES = 100
 
 
 class UploadRefused(DomainError):
@@ -240,6 +243,9 @@ def _stored_choices(choices: Choices, preview: dict) -> dict:
         "mapping": preview.get("mapping") if choices.mapping is None else choices.mapping,
         # The columns as last read, so the mapping form is built without reading again.
         "columns": preview.get("columns", []),
+        # What the preview page shows, so that showing it does not read the file again.
+        "preview": {k: v for k, v in preview.items() if k != "lines"}
+        | {"lines": [list(line) for line in preview.get("lines", [])[:PREVIEW_LINES]]},
     }
 
 
@@ -259,6 +265,17 @@ def staged_choices(upload: LedgerUpload, **changes) -> Choices:
         header_row=stored.get("header_row"),
         mapping=mapping or None,
     )
+
+
+def staged_preview(session: Session, alliance: Alliance, upload: LedgerUpload) -> dict:
+    """The preview of a staged upload as last read (its first lines only); read again
+    if it was staged before previews were kept."""
+    kept = (upload.options or {}).get("preview")
+    if kept is None:
+        return read_file(
+            session, alliance, upload.organisation, upload.content, staged_choices(upload)
+        )
+    return kept | {"lines": [Line._make(line) for line in kept.get("lines", [])]}
 
 
 def get_upload(session: Session, actor: Actor, alliance: Alliance, upload_id: str) -> LedgerUpload:

@@ -113,9 +113,7 @@ def preview(upload_id: str):
             return redirect(url_for("ledgers.preview", upload_id=staged.id))
         abort(400, "; ".join(f"{k}: {v}" for k, v in form.errors.items()))
     choices = services.staged_choices(staged)
-    result = services.read_file(
-        db.session, g.alliance, staged.organisation, staged.content, choices
-    )
+    result = services.staged_preview(db.session, g.alliance, staged)
     form = mapping_form(result.get("columns", []))
     form.sheet.data = result.get("sheet")
     form.header_row.data = result.get("header_row")
