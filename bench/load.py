@@ -119,7 +119,9 @@ def worker_time(access_log: Path) -> None:
         )
 
 
-def start_gunicorn(url: str, folder: str, port: int, workers: int, log) -> subprocess.Popen:
+def start_gunicorn(
+    url: str, folder: str, port: int, workers: int, threads: int, log
+) -> subprocess.Popen:
     env = os.environ | {
         "DATABASE_URL": url,
         "SECRET_KEY": secrets.token_urlsafe(32),
@@ -128,6 +130,8 @@ def start_gunicorn(url: str, folder: str, port: int, workers: int, log) -> subpr
         "ALLIANCE_LEDGER_UPLOADS_PER_WINDOW": "1000000",
     }
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--timeout", "60"]
+    if threads > 1:  # gthread: a worker's threads take new requests while one waits
+        command += ["--worker-class", "gthread", "--threads", str(threads)]
     command += ["--max-requests", "1000", "--bind", f"127.0.0.1:{port}"]
     command += ["--access-logfile", str(Path(folder) / "access.log")]
     command += ["--access-logformat", "%(m)s %(U)s %(s)s %(D)s", "alliance:create_app()"]
@@ -185,7 +189,20 @@ def main() -> None:
     )
     parser.add_argument("--readers", type=int, default=50, help="browsing users (default 50)")
     parser.add_argument("--lines", type=int, default=20_000, help="lines of each ledger")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per worker: more than 1 runs gthread workers (default 1: sync)",
+    )
+    parser.add_argument(
+        "--upload-pause",
+        type=float,
+        default=2,
+        help="seconds each finance lead spends on the preview before submitting and "
+        "between uploads (default 2: back to back)",
+    )
     parser.add_argument(
         "--uploaders", type=int, default=5, help="finance leads uploading (0 to 5; default 5)"
     )
@@ -194,7 +211,9 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     print("Load: browsing, uploading and voting at once, against the bare page")
     print(
-        f"gunicorn --workers {args.workers} --timeout 60 --max-requests 1000 on 127.0.0.1; "
+        f"gunicorn --workers {args.workers}"
+        + (f" --worker-class gthread --threads {args.threads}" if args.threads > 1 else "")
+        + " --timeout 60 --max-requests 1000 on 127.0.0.1; "
         f"{os.cpu_count()} CPUs; PostgreSQL at {make_url(args.admin_url).host}"
     )
     print(f"Load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
@@ -221,7 +240,7 @@ def main() -> None:
             )
             port = free_port()
             with log_path.open("w") as log:
-                server = start_gunicorn(database.url, folder, port, args.workers, log)
+                server = start_gunicorn(database.url, folder, port, args.workers, args.threads, log)
                 plan.host = f"http://127.0.0.1:{port}"
                 plan_path = Path(folder) / "plan.json"
                 plan_path.write_text(json.dumps(plan.as_dict() | {"period": load_world.PERIOD}))
@@ -229,6 +248,7 @@ def main() -> None:
                 command += ["--seconds", str(args.seconds)]
                 command += ["--bare-seconds", str(args.bare_seconds)]
                 command += ["--uploaders", str(args.uploaders)]
+                command += ["--upload-pause", str(args.upload_pause)]
                 users = subprocess.Popen(command)  # noqa: S603 (our script, our arguments)
                 if users.wait(timeout=args.seconds + args.bare_seconds + 600):
                     print(f"Locust exited with {users.returncode}")

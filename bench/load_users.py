@@ -16,7 +16,7 @@ from collections import Counter
 
 import gevent
 from gevent.event import Event
-from locust import HttpUser, between, constant, task
+from locust import HttpUser, between, task
 from locust.env import Environment
 from locust.stats import StatsEntry
 
@@ -138,7 +138,11 @@ class Provider(Member):
     choose the file, see the preview, submit, land on the new version. Repeatedly, with a
     new file each time, until their files run out."""
 
-    wait_time = constant(2)
+    #: Seconds on the preview before submitting, and between uploads (--upload-pause).
+    pause = 2.0
+
+    def wait_time(self):
+        return self.pause
 
     def on_start(self) -> None:
         super().on_start()
@@ -164,6 +168,7 @@ class Provider(Member):
         if staged is None:
             return
         preview = self.page(staged, "upload: preview")
+        gevent.sleep(self.pause)  # reading the preview
         version = self.post(
             f"{staged}/submit",
             "upload: submit",
@@ -329,6 +334,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--bare-seconds", type=int, default=15)
     parser.add_argument("--uploaders", type=int, default=5, help="finance leads uploading")
+    parser.add_argument("--upload-pause", type=float, default=2.0)
     args = parser.parse_args()
     with open(args.plan) as source:
         PLAN.update(json.load(source))
@@ -336,6 +342,7 @@ def main() -> None:
     Browser.people = itertools.cycle(PLAN["readers"])
     Provider.people = itertools.cycle(PLAN["uploads"])
     Seat.people = itertools.cycle(PLAN["seats"])
+    Provider.pause = args.upload_pause
     # The workers start cold (imports, templates, connections): warm them up first.
     bare = run({Bare: len(PLAN["readers"])}, args.bare_seconds, warm_up=5)
     mixed = run(

@@ -81,7 +81,10 @@ def decision_by_reference(session: Session, alliance: Alliance, reference: str) 
         select(Decision)
         .where(Decision.alliance_id == alliance.id, Decision.reference == reference)
         .options(
-            selectinload(Decision.seats).selectinload(Seat.votes), selectinload(Decision.citations)
+            selectinload(Decision.seats).selectinload(Seat.votes),
+            # The page names every seat's organisation: one query, not one per seat.
+            selectinload(Decision.seats).selectinload(Seat.organisation),
+            selectinload(Decision.citations),
         )
     ).first()
     if decision is None:
