@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+# Test processes (pytest-xdist): one per CPU, at most TEST_MAX_PROCESSES.
+TEST_MAX_PROCESSES ?= 4
 AXE    := tests/browser/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint format bench audit assets clean
@@ -26,11 +28,11 @@ run: $(VENV)/.installed
 	PORT=$(PORT) $(BIN)/alliance serve
 
 ## make test: install dev tools, lint, then the whole suite (SQLite, and PostgreSQL
-## when ALLIANCE_TEST_DATABASE_URL is set).
+## when ALLIANCE_TEST_DATABASE_URL is set) on several processes (tests/parallel.py).
 test: $(VENV)/.installed-dev $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses $(TEST_MAX_PROCESSES) --dist loadfile
 
 ## axe-core for the accessibility tests, from the npm registry (pinned in
 ## tests/browser/axe/package-lock.json). Without npm those tests skip and say why.

@@ -292,6 +292,9 @@ STEPS = {
 }
 
 
+# Every page in one test (the last check needs them all): about 70 s alone, twice that
+# beside other tests on a busy machine (make test runs the suite in parallel).
+@pytest.mark.timeout(360)
 def test_every_page_passes_axe_wcag_22_a_and_aa(
     app, paths, chromium_browser, live_server, tmp_path
 ):

@@ -4,6 +4,10 @@ The shared PostgreSQL is never stopped (other tests use it): the app reaches it 
 this proxy, and an outage is the proxy cutting every live connection and then either
 refusing new ones (the port closed, as when PostgreSQL is down) or accepting them and never
 answering (a black hole, as when the server hangs or the network drops packets).
+
+While it refuses, the port stays bound (by a socket that never listens), so no other
+process can take it meanwhile: under pytest-xdist the other workers keep opening listeners
+and connections on free ports, and one could land on ours during a 60-second outage.
 """
 
 import contextlib
@@ -20,14 +24,27 @@ class TcpProxy:
         self.lock = threading.Lock()
         self.sockets: set[socket.socket] = set()
         self.threads: list[threading.Thread] = []
+        self.reserved: socket.socket | None = None
         self.listener = self._listen(0)
         self.port = self.listener.getsockname()[1]
         self._serve()
 
+    @staticmethod
+    def _bound(port: int, *, reuse_address: bool) -> socket.socket:
+        """A socket bound to 127.0.0.1:port, sharing it only with our other such sockets.
+
+        SO_REUSEPORT lets the listener and the reservation hold the port together; the
+        reservation goes without SO_REUSEADDR, which would let others bind the port too.
+        """
+        sock = socket.socket()
+        if reuse_address:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind(("127.0.0.1", port))
+        return sock
+
     def _listen(self, port: int) -> socket.socket:
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", port))
+        listener = self._bound(port, reuse_address=True)
         listener.listen(64)
         return listener
 
@@ -86,7 +103,10 @@ class TcpProxy:
         with self.lock:
             self.mode = mode
         if mode == REFUSE:
-            self._close(self.listener)  # shut down first: a bare close leaves accept() blocked
+            # Keep the port (bound, never listening: connecting to it is refused), then close
+            # the listener; shut down first: a bare close leaves accept() blocked.
+            self.reserved = self._bound(self.port, reuse_address=False)
+            self._close(self.listener)
         self._cut_all()
 
     def recover(self) -> None:
@@ -97,8 +117,12 @@ class TcpProxy:
         if was == REFUSE:
             self.listener = self._listen(self.port)
             self._serve()
+            self.reserved.close()
+            self.reserved = None
 
     def close(self) -> None:
+        if self.reserved is not None:
+            self.reserved.close()
         self._close(self.listener)
         self._cut_all()
         for thread in self.threads:
