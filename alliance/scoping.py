@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from alliance.db import db
 from alliance.members.rules import Action, needs_second_factor
-from alliance.members.services import alliance_by_slug, membership_of, require
+from alliance.members.services import membership_by_slug, require
 from alliance.security_log import security_event
 
 
@@ -28,8 +28,7 @@ def alliance_blueprint(name: str, import_name: str, prefix: str = "") -> Bluepri
             from flask import current_app
 
             return current_app.login_manager.unauthorized()
-        alliance = alliance_by_slug(db.session, g.alliance_slug)
-        membership = membership_of(db.session, alliance, current_user) if alliance else None
+        membership = membership_by_slug(db.session, g.alliance_slug, current_user)
         if membership is None:
             # No difference between "does not exist" and "not yours": no existence leak,
             # but the attempt is logged, so probing other alliances leaves a trace.
@@ -37,7 +36,7 @@ def alliance_blueprint(name: str, import_name: str, prefix: str = "") -> Bluepri
                 "authz_fail", user=f"user {current_user.id}", reason="not a member of this alliance"
             )
             abort(404)
-        g.alliance = alliance
+        g.alliance = alliance = membership.alliance
         g.membership = membership
         needs = needs_second_factor(
             membership.roles, alliance_requires=alliance.require_second_factor

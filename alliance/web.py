@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response
 
 from alliance.actors import Actor
 from alliance.auth.models import UserSession
-from alliance.auth.services import load_session_user, sha256
+from alliance.auth.services import live_session
 from alliance.db import MAX_ID, WRITE_METHODS, db, utcnow
 from alliance.errors import DomainError
 from alliance.filters import LONDON
@@ -150,12 +150,14 @@ def set_device_cookie(app: Flask, response, user_id: int) -> None:
     )
 
 
-def _touch_session(app: Flask, raw: str) -> None:
+def _touch_session(row: UserSession) -> None:
     """Keep the idle timer running, at most once a minute, without slowing reads."""
     stale = utcnow() - timedelta(seconds=SESSION_TOUCH_SECONDS)
+    if row.last_seen_at >= stale:
+        return  # touched within the minute (as read with the session): no statement at all
     query = (
         update(UserSession)
-        .where(UserSession.token_hash == sha256(raw), UserSession.last_seen_at < stale)
+        .where(UserSession.id == row.id, UserSession.last_seen_at < stale)
         .values(last_seen_at=utcnow())
     )
     if request.method in WRITE_METHODS:
@@ -180,18 +182,18 @@ def init_app(app: Flask) -> None:
         if wants_json():
             return None  # the API authenticates by bearer token only
         raw = session.get("sid")
-        user = load_session_user(
+        row = live_session(
             db.session,
             user_id,
             raw,
             idle=timedelta(minutes=app.config["SESSION_IDLE_MINUTES"]),
             absolute=timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"]),
         )
-        if user is None:
+        if row is None:
             session.clear()
             return None
-        _touch_session(app, raw)
-        return user
+        _touch_session(row)
+        return row.user
 
     @app.after_request
     def commit_and_harden(response):

@@ -15,7 +15,7 @@ from alliance.auth.services import user_for_api_token
 from alliance.db import MAX_ID, db
 from alliance.members.models import Alliance, Membership, Organisation
 from alliance.members.rules import needs_second_factor
-from alliance.members.services import alliance_by_slug, alphabetical, membership_of, roles_of
+from alliance.members.services import alphabetical, membership_by_slug, roles_of
 from alliance.web import unkeepable_text
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -74,10 +74,10 @@ def _authenticate():
 
 def alliance_for(slug: str) -> tuple[Alliance, Membership]:
     """The alliance if the caller is a member; 404 otherwise (no existence leak)."""
-    alliance = alliance_by_slug(db.session, slug)
-    membership = membership_of(db.session, alliance, g.api_user) if alliance else None
+    membership = membership_by_slug(db.session, slug, g.api_user)
     if membership is None:
         abort(404)
+    alliance = membership.alliance
     needs = needs_second_factor(membership.roles, alliance_requires=alliance.require_second_factor)
     if needs and not g.api_user.has_second_factor:
         raise SecondFactorRequired(

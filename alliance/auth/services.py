@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from alliance.actors import Actor
 from alliance.audit.services import record_event
@@ -177,23 +177,28 @@ def start_session(session: Session, user: User, *, ip: str | None, user_agent: s
 
 
 def session_for_token(session: Session, raw: str | None) -> UserSession | None:
+    """The server's row for a session cookie's secret, its person loaded in the same query."""
     if not raw:
         return None
-    return session.scalars(select(UserSession).where(UserSession.token_hash == sha256(raw))).first()
+    return session.scalars(
+        select(UserSession)
+        .where(UserSession.token_hash == sha256(raw))
+        .options(joinedload(UserSession.user))
+    ).first()
 
 
-def load_session_user(
+def live_session(
     session: Session, user_id: str, raw: str | None, *, idle: timedelta, absolute: timedelta
-) -> User | None:
-    """Return the signed-in person if the cookie's session is live on the server."""
+) -> UserSession | None:
+    """The cookie's session if it is live on the server (not revoked, idle or too old) and
+    its person is still active; one query."""
     row = session_for_token(session, raw)
     if row is None or str(row.user_id) != user_id or row.revoked_at is not None:
         return None
     now = utcnow()
     if now - row.last_seen_at > idle or now - row.created_at > absolute:
         return None
-    user = row.user
-    return user if user.is_active else None
+    return row if row.user.is_active else None
 
 
 def revoke_session(session: Session, raw: str | None) -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from alliance.db import db
 from alliance.decisions.models import Decision
+from tests.web.pool_support import queries_for
 
 BASE = "/alliances/riverside/decisions"
 PROPOSAL = {
@@ -50,6 +51,19 @@ def test_a_proposal_goes_from_draft_to_carried(app, world, new_browser):
     assert chair.post(f"{BASE}/{reference}/close").status_code == 302
     page = chair.get(BASE).get_data(as_text=True)
     assert reference in page and "Carried" in page
+
+
+def test_a_decisions_page_costs_the_same_queries_however_many_have_voted(world, new_browser):
+    reference = propose_and_open(new_browser, world)
+    reader = new_browser()
+    reader.sign_in(world.emails["manager"])
+    vote(new_browser, world.emails["commissioner"], reference, position="agree")
+    with_one_vote = queries_for(reader, f"{BASE}/{reference}")
+    for key in ("board_representative", "charity_rep"):
+        vote(new_browser, world.emails[key], reference, position="agree")
+    page = reader.get(f"{BASE}/{reference}").get_data(as_text=True)
+    assert page.count("Agree by ") == 3  # three people's votes named in the history
+    assert queries_for(reader, f"{BASE}/{reference}") == with_one_vote
 
 
 def test_a_block_without_a_principle_is_refused_with_a_message(world, new_browser):

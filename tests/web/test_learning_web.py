@@ -14,6 +14,7 @@ from alliance.decisions.models import Decision
 from alliance.ledgers import structure
 from alliance.ledgers.models import LedgerLine
 from alliance.members.models import Alliance
+from tests.web.pool_support import queries_for
 
 BASE = "/alliances/riverside/learning"
 LEDGER = b"Month,Cost category,Description,Amount\r\n2026-04,Rent,Hub lease,2500.00\r\n"
@@ -301,3 +302,16 @@ def test_an_empty_answer_is_summarised_and_shown_open_under_its_own_question(wor
     opened = re.findall(r'<details class="govuk-details" open>.*?id="answer-(\d+)"', shown, re.S)
     assert opened == [ids[1]]
     assert shown.count('class="govuk-error-message"') == 1
+
+
+def test_the_learning_log_costs_the_same_queries_however_many_people_wrote_in_it(
+    new_browser, world
+):
+    reader = signed_in(new_browser, world, "manager")
+    assert write(signed_in(new_browser, world, "finance_lead")).status_code == 302
+    by_one = queries_for(reader, f"{BASE}/")
+    for who in ("commissioner", "board_representative", "manager"):
+        writer = signed_in(new_browser, world, who)
+        assert write(writer, title=f"Outreach, as {who} sees it").status_code == 302
+    assert text(reader.get(f"{BASE}/")).count("Outreach, as") == 3
+    assert queries_for(reader, f"{BASE}/") == by_one

@@ -10,6 +10,7 @@ from alliance.auth.services import set_active, user_by_email
 from alliance.db import db, utcnow
 from alliance.members.models import Membership
 from tests.support import PASSWORD
+from tests.web.pool_support import counted_queries
 
 NEW_PASSWORD = "quiet harbour lanterns at dusk"
 
@@ -185,6 +186,18 @@ def test_a_session_used_within_the_idle_limit_stays_and_its_timer_restarts(app, 
     with app.app_context():
         last_seen = db.session.scalar(select(UserSession.last_seen_at))
     assert utcnow() - last_seen < timedelta(minutes=1)
+
+
+def test_pages_read_within_a_minute_of_the_last_leave_the_session_row_alone(
+    app, new_browser, world
+):
+    browser = signed_in(new_browser, world.emails["manager"])
+    with counted_queries() as statements:
+        for _ in range(3):
+            assert_signed_in(browser)
+    sessions_read = [s for s in statements if "WHERE user_session.token_hash =" in s]
+    sessions_written = [s for s in statements if s.lstrip().startswith("UPDATE user_session")]
+    assert len(sessions_read) == 3 and sessions_written == []
 
 
 def test_a_session_older_than_the_absolute_limit_is_refused_even_if_busy(app, new_browser, world):

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from alliance.actors import Actor
 from alliance.audit.services import record_event
@@ -13,6 +13,7 @@ from alliance.decisions.models import (
     DeadlockStage,
     Decision,
     Seat,
+    Vote,
 )
 from alliance.errors import Conflict, DomainError, Forbidden, NotFound
 from alliance.filters import london
@@ -81,10 +82,16 @@ def decision_by_reference(session: Session, alliance: Alliance, reference: str) 
         select(Decision)
         .where(Decision.alliance_id == alliance.id, Decision.reference == reference)
         .options(
-            selectinload(Decision.seats).selectinload(Seat.votes),
-            # The page names every seat's organisation: one query, not one per seat.
+            # The page names every seat's organisation and every voter: one query each,
+            # not one per seat or per person.
+            selectinload(Decision.seats).selectinload(Seat.votes).selectinload(Vote.cast_by),
             selectinload(Decision.seats).selectinload(Seat.organisation),
             selectinload(Decision.citations),
+            # At most one of each: joined to the decision's own row.
+            joinedload(Decision.created_by),
+            joinedload(Decision.outcome),
+            joinedload(Decision.deadlock),
+            joinedload(Decision.budget_effect),
         )
     ).first()
     if decision is None:

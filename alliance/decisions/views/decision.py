@@ -2,6 +2,7 @@
 
 from flask import abort, flash, g, redirect, render_template, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from alliance.auth.fresh import fresh_sign_in_required
@@ -49,7 +50,9 @@ def _show(decision: Decision, *, vote_form=None, close_form=None, status=200):
     vote_form.citations.choices = citation_choices()
     recuse_form = RecuseForm(formdata=None)
     interests = db.session.scalars(
-        select(Interest).where(Interest.alliance_id == g.alliance.id, Interest.ended_on.is_(None))
+        select(Interest)
+        .where(Interest.alliance_id == g.alliance.id, Interest.ended_on.is_(None))
+        .options(joinedload(Interest.user))
     ).all()
     recuse_form.interest.choices = [
         SelectChoice("", "No declared interest (explain in the note)"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from alliance.learning.models import LearningEntry
 from alliance.learning.rules import EntryKind, EntryStatus
@@ -112,6 +112,8 @@ def find_entries(session: Session, alliance: Alliance, filters: Filters) -> list
         ids = matching_ids(session, filters.query)
         query = query.where(LearningEntry.id.in_(ids))
         order = {entry_id: i for i, entry_id in enumerate(ids)}
+    # Each entry names its author: one query for them all, not one per person.
+    query = query.options(selectinload(LearningEntry.author))
     entries = list(session.scalars(query.order_by(LearningEntry.number.desc())))
     # Themes and codes are short JSON lists: matched here, the same on both databases.
     if filters.theme.strip():

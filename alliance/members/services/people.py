@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from alliance.actors import Actor
 from alliance.audit.services import record_event
@@ -53,6 +53,26 @@ def membership_of(session: Session, alliance: Alliance, user: User) -> Membershi
             Membership.alliance_id == alliance.id, Membership.user_id == user.id
         )
     ).first()
+
+
+def membership_by_slug(session: Session, slug: str | None, user: User) -> Membership | None:
+    """A person's membership of the alliance with that slug, with the alliance, the
+    organisation and the roles, in one query: what every page of an alliance starts with.
+    None when there is no such alliance or the person is not a member (the same to them)."""
+    return (
+        session.scalars(
+            select(Membership)
+            .join(Membership.alliance)
+            .where(Alliance.slug == slug, Membership.user_id == user.id)
+            .options(
+                contains_eager(Membership.alliance),
+                joinedload(Membership.organisation),
+                joinedload(Membership.role_rows),
+            )
+        )
+        .unique()
+        .one_or_none()
+    )
 
 
 def places_of(session: Session, user: User) -> tuple[str, ...]:
