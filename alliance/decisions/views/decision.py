@@ -64,7 +64,12 @@ def _show(decision: Decision, *, vote_form=None, close_form=None, status=200):
         if decision.seats
         else None
     )
-    history = sorted((v for s in decision.seats for v in s.votes), key=lambda v: v.id)
+    # Every vote as cast, oldest first, with its seat's organisation (read from the seat:
+    # a vote's own way back to it would be one more look-up per vote).
+    history = sorted(
+        ((s.organisation.name, v) for s in decision.seats for v in s.votes),
+        key=lambda named: named[1].id,
+    )
     return render_template(
         "decisions/show.html",
         decision=decision,
